@@ -1,0 +1,301 @@
+package io.github.roleprobe.config;
+
+import io.github.roleprobe.arn.IamRoleArn;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Settings of the identity verifier, validated when built. Both framework starters bind the
+ * {@code role-probe.*} keys and hand the raw values to this builder, so the same rules and error
+ * messages apply everywhere.
+ *
+ * <p>Immutable and thread-safe. Create with {@link #builder()}.
+ */
+public final class RoleProbeConfig {
+
+    /** Prefix of every setting. */
+    public static final String PREFIX = "role-probe";
+    /** Setting holding the expected IAM role ARNs. */
+    public static final String ROLE_ARNS = PREFIX + ".role-arns";
+    /** Setting holding the STS region. */
+    public static final String REGION = PREFIX + ".region";
+    /** Setting holding the STS endpoint override. */
+    public static final String STS_ENDPOINT = PREFIX + ".sts-endpoint";
+    /** Setting holding the first backoff delay. */
+    public static final String BACKOFF_INITIAL = PREFIX + ".backoff.initial";
+    /** Setting holding the largest backoff delay. */
+    public static final String BACKOFF_MAX = PREFIX + ".backoff.max";
+    /** Setting holding the refresh interval after verification. */
+    public static final String REFRESH_INTERVAL = PREFIX + ".refresh-interval";
+    /** Setting holding the maximum age of a confirmation. */
+    public static final String MAX_AGE = PREFIX + ".max-age";
+    /** Setting holding the liveness grace period. */
+    public static final String LIVENESS_GRACE = PREFIX + ".liveness-grace";
+    /** Setting holding the STS call timeout. */
+    public static final String STS_TIMEOUT = PREFIX + ".sts-timeout";
+
+    /** Default first backoff delay: 200 ms. */
+    public static final Duration DEFAULT_BACKOFF_INITIAL = Duration.ofMillis(200);
+    /** Default largest backoff delay: 5 s. */
+    public static final Duration DEFAULT_BACKOFF_MAX = Duration.ofSeconds(5);
+    /** Default interval between credential re-resolutions once verified: 1 min. */
+    public static final Duration DEFAULT_REFRESH_INTERVAL = Duration.ofMinutes(1);
+    /** Default maximum age of an STS confirmation before it is renewed: 15 min. */
+    public static final Duration DEFAULT_MAX_AGE = Duration.ofMinutes(15);
+    /** Default time a restart-fixable wrong identity may last before liveness goes DOWN: 60 s. */
+    public static final Duration DEFAULT_LIVENESS_GRACE = Duration.ofSeconds(60);
+    /** Default timeout of one STS call: 5 s. */
+    public static final Duration DEFAULT_STS_TIMEOUT = Duration.ofSeconds(5);
+
+    private final List<IamRoleArn> roleArns;
+    private final Optional<String> region;
+    private final Optional<URI> stsEndpoint;
+    private final Duration backoffInitial;
+    private final Duration backoffMax;
+    private final Duration refreshInterval;
+    private final Duration maxAge;
+    private final Duration livenessGrace;
+    private final Duration stsTimeout;
+
+    private RoleProbeConfig(Builder b) {
+        this.roleArns = List.copyOf(b.roleArns);
+        this.region = b.region;
+        this.stsEndpoint = b.stsEndpoint;
+        this.backoffInitial = positive(BACKOFF_INITIAL, b.backoffInitial, "200ms");
+        this.backoffMax = positive(BACKOFF_MAX, b.backoffMax, "5s");
+        if (backoffMax.compareTo(backoffInitial) < 0) {
+            throw new InvalidSettingException(BACKOFF_MAX, b.backoffMax.toString(),
+                    "It must not be shorter than " + BACKOFF_INITIAL + " (" + b.backoffInitial + ").", "5s");
+        }
+        this.refreshInterval = positive(REFRESH_INTERVAL, b.refreshInterval, "1m");
+        this.maxAge = positive(MAX_AGE, b.maxAge, "15m");
+        this.livenessGrace = nonNegative(LIVENESS_GRACE, b.livenessGrace, "60s");
+        this.stsTimeout = positive(STS_TIMEOUT, b.stsTimeout, "5s");
+    }
+
+    /**
+     * Starts a builder with every default set and no expected role.
+     *
+     * @return a new builder; not thread-safe
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return the expected roles; empty when none was configured */
+    public List<IamRoleArn> roleArns() {
+        return roleArns;
+    }
+
+    /** @return the configured STS region, or empty to use the SDK region provider chain */
+    public Optional<String> region() {
+        return region;
+    }
+
+    /**
+     * Returns the configured STS endpoint; when empty the SDK picks the regional endpoint, honouring its
+     * own {@code AWS_ENDPOINT_URL_STS} / {@code aws.endpointUrlSts}.
+     *
+     * @return the endpoint override, or empty
+     */
+    public Optional<URI> stsEndpoint() {
+        return stsEndpoint;
+    }
+
+    /** @return the first backoff delay before a retry while not verified */
+    public Duration backoffInitial() {
+        return backoffInitial;
+    }
+
+    /** @return the largest backoff delay while not verified */
+    public Duration backoffMax() {
+        return backoffMax;
+    }
+
+    /** @return how often credentials are re-resolved (no STS call unless needed) once verified */
+    public Duration refreshInterval() {
+        return refreshInterval;
+    }
+
+    /** @return how old a confirmation may get before STS is asked again for the same credentials */
+    public Duration maxAge() {
+        return maxAge;
+    }
+
+    /** @return how long a restart-fixable wrong identity may last before liveness goes DOWN */
+    public Duration livenessGrace() {
+        return livenessGrace;
+    }
+
+    /** @return the timeout of one STS call, connection included */
+    public Duration stsTimeout() {
+        return stsTimeout;
+    }
+
+    private static Duration positive(String setting, Duration value, String example) {
+        Objects.requireNonNull(value, setting);
+        if (value.isNegative() || value.isZero()) {
+            throw new InvalidSettingException(setting, value.toString(), "It must be a positive duration.", example);
+        }
+        return value;
+    }
+
+    private static Duration nonNegative(String setting, Duration value, String example) {
+        Objects.requireNonNull(value, setting);
+        if (value.isNegative()) {
+            throw new InvalidSettingException(setting, value.toString(), "It must not be negative.", example);
+        }
+        return value;
+    }
+
+    /** Builds a {@link RoleProbeConfig}. Not thread-safe. */
+    public static final class Builder {
+        private final List<IamRoleArn> roleArns = new ArrayList<>();
+        private Optional<String> region = Optional.empty();
+        private Optional<URI> stsEndpoint = Optional.empty();
+        private Duration backoffInitial = DEFAULT_BACKOFF_INITIAL;
+        private Duration backoffMax = DEFAULT_BACKOFF_MAX;
+        private Duration refreshInterval = DEFAULT_REFRESH_INTERVAL;
+        private Duration maxAge = DEFAULT_MAX_AGE;
+        private Duration livenessGrace = DEFAULT_LIVENESS_GRACE;
+        private Duration stsTimeout = DEFAULT_STS_TIMEOUT;
+
+        private Builder() {
+        }
+
+        /**
+         * Replaces the expected roles with the given ARNs. Blank entries are ignored.
+         *
+         * @param arns IAM role ARNs, for example {@code arn:aws:iam::111122223333:role/orders}
+         * @return this builder
+         * @throws InvalidSettingException naming {@code role-probe.role-arns} when an entry is malformed
+         */
+        public Builder roleArns(List<String> arns) {
+            roleArns.clear();
+            if (arns != null) {
+                for (String arn : arns) {
+                    if (arn != null && !arn.isBlank()) {
+                        roleArns.add(IamRoleArn.parse(ROLE_ARNS, arn));
+                    }
+                }
+            }
+            return this;
+        }
+
+        /**
+         * Sets the STS region.
+         *
+         * @param value a region name such as {@code eu-west-1}; {@code null} or blank to use the SDK region
+         *     provider chain
+         * @return this builder
+         * @throws InvalidSettingException naming {@code role-probe.region} when the value is not a region name
+         */
+        public Builder region(String value) {
+            if (value == null || value.isBlank()) {
+                region = Optional.empty();
+            } else if (!value.strip().matches("[a-z]{2}(-[a-z]+)+-\\d+")) {
+                throw new InvalidSettingException(REGION, value, "Expected an AWS region name.", "eu-west-1");
+            } else {
+                region = Optional.of(value.strip());
+            }
+            return this;
+        }
+
+        /**
+         * Sets the STS endpoint override.
+         *
+         * @param value an absolute {@code https} (or, for tests and VPC endpoints behind a proxy,
+         *     {@code http}) URI; {@code null} or blank for the SDK's choice
+         * @return this builder
+         * @throws InvalidSettingException naming {@code role-probe.sts-endpoint} when the value is not such a URI
+         */
+        public Builder stsEndpoint(String value) {
+            if (value == null || value.isBlank()) {
+                stsEndpoint = Optional.empty();
+                return this;
+            }
+            String example = "https://sts.eu-west-1.amazonaws.com";
+            try {
+                URI uri = new URI(value.strip());
+                if (!("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) || uri.getHost() == null) {
+                    throw new InvalidSettingException(STS_ENDPOINT, value,
+                            "Expected an absolute http(s) URI with a host.", example);
+                }
+                stsEndpoint = Optional.of(uri);
+            } catch (URISyntaxException e) {
+                throw new InvalidSettingException(STS_ENDPOINT, value, "It is not a URI.", example);
+            }
+            return this;
+        }
+
+        /**
+         * @param value first backoff delay, positive; default {@link #DEFAULT_BACKOFF_INITIAL}
+         * @return this builder
+         */
+        public Builder backoffInitial(Duration value) {
+            backoffInitial = value;
+            return this;
+        }
+
+        /**
+         * @param value largest backoff delay, not shorter than the initial one; default {@link #DEFAULT_BACKOFF_MAX}
+         * @return this builder
+         */
+        public Builder backoffMax(Duration value) {
+            backoffMax = value;
+            return this;
+        }
+
+        /**
+         * @param value re-resolution interval once verified, positive; default {@link #DEFAULT_REFRESH_INTERVAL}
+         * @return this builder
+         */
+        public Builder refreshInterval(Duration value) {
+            refreshInterval = value;
+            return this;
+        }
+
+        /**
+         * @param value maximum confirmation age, positive; default {@link #DEFAULT_MAX_AGE}
+         * @return this builder
+         */
+        public Builder maxAge(Duration value) {
+            maxAge = value;
+            return this;
+        }
+
+        /**
+         * @param value liveness grace period, zero or positive; default {@link #DEFAULT_LIVENESS_GRACE}
+         * @return this builder
+         */
+        public Builder livenessGrace(Duration value) {
+            livenessGrace = value;
+            return this;
+        }
+
+        /**
+         * @param value timeout of one STS call, positive; default {@link #DEFAULT_STS_TIMEOUT}
+         * @return this builder
+         */
+        public Builder stsTimeout(Duration value) {
+            stsTimeout = value;
+            return this;
+        }
+
+        /**
+         * Validates and builds.
+         *
+         * @return the configuration
+         * @throws InvalidSettingException naming the setting when a duration is out of range
+         * @throws NullPointerException when a duration was set to {@code null}
+         */
+        public RoleProbeConfig build() {
+            return new RoleProbeConfig(this);
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package io.github.roleprobe.sts;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The outcome of one STS {@code GetCallerIdentity} call: the caller identity, or why there is none.
+ *
+ * <p>Immutable and thread-safe. Reasons never hold secrets: they are built from the STS error code,
+ * the HTTP status and the exception type, not from request data.
+ */
+public final class CallerIdentityResult {
+
+    /** Why a call gave no identity. */
+    public enum Failure {
+        /** STS did not answer usefully: timeout, connection error, 5xx, throttling, unparseable answer. */
+        UNAVAILABLE,
+        /** STS rejected the credentials: {@code InvalidClientTokenId}, {@code ExpiredToken} and the like. */
+        CREDENTIALS_REJECTED,
+        /** The call cannot work as configured: no region, an endpoint answering 4xx, clock skew. */
+        MISCONFIGURED
+    }
+
+    private final String arn;
+    private final String account;
+    private final Failure failure;
+    private final String reason;
+
+    private CallerIdentityResult(String arn, String account, Failure failure, String reason) {
+        this.arn = arn;
+        this.account = account;
+        this.failure = failure;
+        this.reason = reason;
+    }
+
+    /**
+     * @param arn the {@code Arn} of the answer
+     * @param account the {@code Account} of the answer
+     * @return a successful result
+     */
+    public static CallerIdentityResult identity(String arn, String account) {
+        return new CallerIdentityResult(Objects.requireNonNull(arn, "arn"), account, null, null);
+    }
+
+    /**
+     * @param failure the failure kind
+     * @param reason one line, without secrets
+     * @return a failed result
+     */
+    public static CallerIdentityResult failure(Failure failure, String reason) {
+        return new CallerIdentityResult(null, null, Objects.requireNonNull(failure), Objects.requireNonNull(reason));
+    }
+
+    /** @return the caller ARN, empty on failure */
+    public Optional<String> arn() {
+        return Optional.ofNullable(arn);
+    }
+
+    /** @return the caller's account, empty on failure */
+    public Optional<String> account() {
+        return Optional.ofNullable(account);
+    }
+
+    /** @return the failure kind, empty on success */
+    public Optional<Failure> failure() {
+        return Optional.ofNullable(failure);
+    }
+
+    /** @return the failure reason, empty on success */
+    public Optional<String> reason() {
+        return Optional.ofNullable(reason);
+    }
+}

@@ -1,0 +1,491 @@
+package io.github.roleprobe.verify;
+
+import io.github.roleprobe.arn.AssumedRoleArn;
+import io.github.roleprobe.arn.IamRoleArn;
+import io.github.roleprobe.config.RoleProbeConfig;
+import io.github.roleprobe.credentials.ApplicationCredentials;
+import io.github.roleprobe.credentials.CredentialSource;
+import io.github.roleprobe.credentials.ResolvedCredentials;
+import io.github.roleprobe.environment.CredentialInjection;
+import io.github.roleprobe.environment.PodEnvironment;
+import io.github.roleprobe.sts.CallerIdentityClient;
+import io.github.roleprobe.sts.CallerIdentityResult;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.DoubleSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Verifies in the background that the credentials the application's own credential provider chain
+ * resolves belong to an expected IAM role, confirmed by STS {@code GetCallerIdentity}, and publishes
+ * the result as an immutable {@link VerificationSnapshot} for probes.
+ *
+ * <h2>How it works</h2>
+ * <ul>
+ *   <li>{@link #start()} runs the first attempt at once on a daemon thread named
+ *       {@code role-probe-verifier}. Probe reads ({@link #snapshot()}, {@link #ready()}, {@link #live()})
+ *       only read a volatile field: they never resolve credentials and never call STS.</li>
+ *   <li>Until {@link VerificationState#VERIFIED}: retries with exponential backoff and full jitter
+ *       ({@code role-probe.backoff.initial} doubling to {@code role-probe.backoff.max}). An access key id
+ *       always belongs to the same identity, so credentials whose identity STS already told are not sent
+ *       to STS again: a pod stuck on the node role costs no STS calls while it waits.</li>
+ *   <li>Once verified: re-resolves credentials every {@code role-probe.refresh-interval} (cheap, the SDK
+ *       caches them) and calls STS only when the access key id changed or the confirmation is older than
+ *       {@code role-probe.max-age}. When STS is unavailable for credentials from the same source as the
+ *       confirmed ones, the state stays {@code VERIFIED} and is marked stale: an STS outage must not take
+ *       a healthy fleet out of service.</li>
+ *   <li>Concurrent {@link #verifyNow()} calls coalesce: there is never more than one attempt, and so
+ *       never more than one STS call, in flight.</li>
+ *   <li>In Kubernetes ({@code KUBERNETES_SERVICE_HOST} set) without EKS Pod Identity or IRSA environment,
+ *       the state is {@link VerificationState#NOT_INJECTED} without any network call: the admission
+ *       webhook injects that environment only when the pod is created (EKS User Guide, "EKS Pod
+ *       Identity"), so only a new pod heals.</li>
+ * </ul>
+ *
+ * <p>Thread-safe. {@link #close()} stops the background thread and releases the STS client and any
+ * credential chain built here (never the application's own provider).
+ */
+public final class IdentityVerifier implements AutoCloseable {
+
+    /** Name of the background thread. */
+    public static final String THREAD_NAME = "role-probe-verifier";
+
+    private static final Logger LOG = LoggerFactory.getLogger(IdentityVerifier.class);
+
+    private final RoleProbeConfig config;
+    private final List<IamRoleArn> expectedRoles;
+    private final List<String> expectedRoleNames;
+    private final String noRoleReason;
+    private final ApplicationCredentials credentials;
+    private final PodEnvironment environment;
+    private final CallerIdentityClient sts;
+    private final Clock clock;
+    private final Backoff backoff;
+    private final List<VerificationListener> listeners;
+    private final ScheduledThreadPoolExecutor executor;
+
+    private final Object lock = new Object();
+    private volatile VerificationSnapshot snapshot;
+    private CompletableFuture<VerificationSnapshot> pending;
+    private ScheduledFuture<?> scheduled;
+    private long generation;
+    private boolean started;
+    private boolean closed;
+
+    // Confined to the verifier thread.
+    private String knownAccessKeyId;
+    private String knownCallerArn;
+    private CredentialSource confirmedSource;
+    private int consecutiveFailures;
+
+    private IdentityVerifier(Builder b) {
+        this.config = Objects.requireNonNull(b.config, "config");
+        this.environment = b.environment != null ? b.environment : PodEnvironment.system();
+        this.credentials = b.credentials != null ? b.credentials : ApplicationCredentials.defaultChain();
+        this.clock = b.clock != null ? b.clock : Clock.systemUTC();
+        this.backoff = new Backoff(config.backoffInitial(), config.backoffMax(),
+                b.random != null ? b.random : () -> ThreadLocalRandom.current().nextDouble());
+        this.listeners = List.copyOf(b.listeners);
+        ExpectedRoles roles = ExpectedRoles.resolve(config, environment);
+        this.expectedRoles = roles.roles();
+        this.noRoleReason = roles.missingReason();
+        this.expectedRoleNames = expectedRoles.stream().map(IamRoleArn::toString).toList();
+        this.sts = new CallerIdentityClient(config);
+        this.executor = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, THREAD_NAME);
+            t.setDaemon(true);
+            return t;
+        });
+        this.executor.setRemoveOnCancelPolicy(true);
+        this.executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        Instant now = clock.instant();
+        this.snapshot = VerificationSnapshot.builder()
+                .state(VerificationState.PENDING)
+                .reason("No verification attempt has finished yet.")
+                .remedy(Remedies.PENDING)
+                .expectedRoles(expectedRoleNames)
+                .injection(environment.injection())
+                .inKubernetes(environment.inKubernetes())
+                .stateSince(now)
+                .build();
+    }
+
+    /**
+     * Starts a builder.
+     *
+     * @return a new builder; not thread-safe
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Schedules the first attempt immediately. Idempotent; has no effect after {@link #close()}.
+     *
+     * @return this verifier
+     */
+    public IdentityVerifier start() {
+        synchronized (lock) {
+            if (!started && !closed) {
+                started = true;
+                schedule(Duration.ZERO);
+            }
+        }
+        return this;
+    }
+
+    /**
+     * Returns the latest snapshot. Allocation-free, never blocks, never touches the network.
+     *
+     * @return the current snapshot
+     */
+    public VerificationSnapshot snapshot() {
+        return snapshot;
+    }
+
+    /**
+     * Readiness: {@code true} only when verified (stale included). Never blocks.
+     *
+     * @return whether the application may serve traffic
+     */
+    public boolean ready() {
+        return snapshot.ready();
+    }
+
+    /**
+     * Liveness now, by the verifier's clock: {@code false} only for a wrong identity that a container
+     * restart can fix and that lasted longer than {@code role-probe.liveness-grace}. Never blocks.
+     *
+     * @return whether the container should keep running
+     */
+    public boolean live() {
+        return snapshot.live(clock.instant());
+    }
+
+    /** @return the clock used for snapshots and liveness */
+    public Clock clock() {
+        return clock;
+    }
+
+    /**
+     * Requests an attempt now. If one is already queued or running, returns that one's future instead of
+     * starting another, so concurrent requests cause at most one STS call.
+     *
+     * @return a future completed with the snapshot the attempt publishes; completed at once with the
+     *     current snapshot when the verifier is closed
+     */
+    public CompletableFuture<VerificationSnapshot> verifyNow() {
+        synchronized (lock) {
+            if (closed) {
+                return CompletableFuture.completedFuture(snapshot);
+            }
+            started = true;
+            if (pending == null) {
+                pending = new CompletableFuture<>();
+                schedule(Duration.ZERO);
+            }
+            return pending;
+        }
+    }
+
+    // Caller holds lock.
+    private void schedule(Duration delay) {
+        if (scheduled != null) {
+            scheduled.cancel(false);
+        }
+        long token = ++generation;
+        scheduled = executor.schedule(() -> run(token), delay.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private void run(long token) {
+        CompletableFuture<VerificationSnapshot> done;
+        synchronized (lock) {
+            if (closed || token != generation) {
+                return;
+            }
+            if (pending == null) {
+                pending = new CompletableFuture<>();
+            }
+            done = pending;
+        }
+        VerificationSnapshot previous = snapshot;
+        Next next;
+        try {
+            next = attempt(previous);
+        } catch (RuntimeException | Error e) {
+            LOG.warn("role-probe verification attempt failed unexpectedly: {}", e.getClass().getName());
+            next = new Next(previous.toBuilder()
+                    .state(VerificationState.STS_UNAVAILABLE)
+                    .reason("Unexpected error in the verification attempt: " + e.getClass().getSimpleName())
+                    .remedy(Remedies.STS_UNAVAILABLE)
+                    .attempts(previous.attempts() + 1)
+                    .lastCheck(clock.instant())
+                    .stale(false)
+                    .build(), backoffDelay());
+        }
+        VerificationSnapshot current = next.snapshot;
+        snapshot = current;
+        synchronized (lock) {
+            pending = null;
+            if (!closed && next.delay != null) {
+                schedule(next.delay);
+            } else {
+                scheduled = null;
+            }
+        }
+        notifyListeners(previous, current);
+        done.complete(current);
+    }
+
+    private void notifyListeners(VerificationSnapshot previous, VerificationSnapshot current) {
+        boolean changed = previous.state() != current.state()
+                || !previous.wrongIdentityKind().equals(current.wrongIdentityKind())
+                || previous.stale() != current.stale();
+        for (VerificationListener listener : listeners) {
+            try {
+                listener.attemptFinished(previous, current);
+                if (changed) {
+                    listener.stateChanged(previous, current);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("role-probe listener {} failed: {}", listener.getClass().getName(), e.getClass().getName());
+            }
+        }
+    }
+
+    /** What an attempt published and when the next one runs ({@code null}: never). */
+    private record Next(VerificationSnapshot snapshot, Duration delay) {
+    }
+
+    private Next attempt(VerificationSnapshot previous) {
+        CredentialInjection injection = environment.injection();
+        boolean inKubernetes = environment.inKubernetes();
+        VerificationSnapshot.Builder b = previous.toBuilder()
+                .attempts(previous.attempts() + 1)
+                .injection(injection)
+                .inKubernetes(inKubernetes)
+                .stale(false);
+
+        if (expectedRoles.isEmpty()) {
+            return new Next(finish(previous, b.state(VerificationState.MISCONFIGURED)
+                    .reason(noRoleReason).remedy(Remedies.NO_ROLE)), null);
+        }
+        if (inKubernetes && injection == CredentialInjection.NONE) {
+            credentials.unpin();
+            return new Next(finish(previous, b.state(VerificationState.NOT_INJECTED)
+                    .reason("Running in Kubernetes, but neither EKS Pod Identity (AWS_CONTAINER_CREDENTIALS_FULL_URI,"
+                            + " AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE) nor IRSA (AWS_ROLE_ARN,"
+                            + " AWS_WEB_IDENTITY_TOKEN_FILE) environment was injected when the pod was created.")
+                    .remedy(Remedies.NOT_INJECTED)
+                    .callerArn(null).credentialSource(null).maskedAccessKeyId(null)), config.backoffMax());
+        }
+
+        ResolvedCredentials resolved;
+        try {
+            resolved = credentials.resolve();
+        } catch (RuntimeException e) {
+            credentials.unpin();
+            return new Next(finish(previous, b.state(VerificationState.NO_CREDENTIALS)
+                    .reason("The credential provider chain returned no credentials: "
+                            + e.getClass().getSimpleName() + ": " + Messages.firstLine(e.getMessage()))
+                    .remedy(Remedies.NO_CREDENTIALS)
+                    .callerArn(null).credentialSource(null).maskedAccessKeyId(null)), backoffDelay());
+        }
+        b.credentialSource(resolved.source()).maskedAccessKeyId(resolved.maskedAccessKeyId());
+
+        Instant now = clock.instant();
+        boolean known = resolved.accessKeyId().equals(knownAccessKeyId);
+        boolean verified = previous.state() == VerificationState.VERIFIED;
+        boolean confirmationFresh = verified && previous.lastConfirmed().isPresent()
+                && now.isBefore(previous.lastConfirmed().get().plus(config.maxAge()));
+        if (known && (!verified || confirmationFresh)) {
+            // The identity of this access key id is already known: no STS call.
+            return judge(previous, b, resolved, knownCallerArn, false);
+        }
+
+        b.stsCalls(previous.stsCalls() + 1);
+        CallerIdentityResult answer = sts.getCallerIdentity(resolved.credentials());
+        if (answer.arn().isPresent()) {
+            knownAccessKeyId = resolved.accessKeyId();
+            knownCallerArn = answer.arn().get();
+            return judge(previous, b, resolved, knownCallerArn, true);
+        }
+        CallerIdentityResult.Failure failure = answer.failure().orElseThrow();
+        String reason = answer.reason().orElse("");
+        if (verified && failure == CallerIdentityResult.Failure.UNAVAILABLE && resolved.source() == confirmedSource) {
+            return new Next(finish(previous, b.state(VerificationState.VERIFIED).stale(true)
+                    .reason("Confirmed at " + previous.lastConfirmed().map(Instant::toString).orElse("?")
+                            + "; renewing the confirmation failed: " + reason)
+                    .remedy(Remedies.STS_UNAVAILABLE)), nextRefresh(previous.lastConfirmed().orElse(now), now));
+        }
+        credentials.unpin();
+        b.callerArn(null);
+        switch (failure) {
+            case UNAVAILABLE -> b.state(VerificationState.STS_UNAVAILABLE).reason(reason).remedy(Remedies.STS_UNAVAILABLE);
+            case CREDENTIALS_REJECTED -> b.state(VerificationState.NO_CREDENTIALS).reason(reason).remedy(Remedies.NO_CREDENTIALS);
+            default -> b.state(VerificationState.MISCONFIGURED).reason(reason).remedy(Remedies.MISCONFIGURED);
+        }
+        return new Next(finish(previous, b), backoffDelay());
+    }
+
+    private Next judge(VerificationSnapshot previous, VerificationSnapshot.Builder b, ResolvedCredentials resolved,
+            String callerArn, boolean confirmedNow) {
+        Instant now = clock.instant();
+        b.callerArn(callerArn);
+        Optional<AssumedRoleArn> caller = AssumedRoleArn.parse(callerArn);
+        if (caller.isPresent() && expectedRoles.stream().anyMatch(r -> r.matches(caller.get()))) {
+            credentials.pin();
+            confirmedSource = resolved.source();
+            Instant confirmed = confirmedNow ? now : previous.lastConfirmed().orElse(now);
+            b.state(VerificationState.VERIFIED)
+                    .reason("STS confirmed " + callerArn + " (credentials from " + resolved.source() + ").")
+                    .remedy(Remedies.VERIFIED)
+                    .lastConfirmed(confirmed);
+            if (previous.firstVerified().isEmpty()) {
+                b.firstVerified(now);
+            }
+            consecutiveFailures = 0;
+            return new Next(finish(previous, b), nextRefresh(confirmed, now));
+        }
+        credentials.unpin();
+        boolean nodeRole = resolved.source() == CredentialSource.INSTANCE_PROFILE
+                || caller.map(AssumedRoleArn::sessionNameIsInstanceId).orElse(false);
+        b.state(VerificationState.WRONG_IDENTITY)
+                .wrongIdentityKind(nodeRole ? WrongIdentityKind.NODE_ROLE : WrongIdentityKind.OTHER)
+                .reason((nodeRole ? "The credentials are the node role " : "The credentials belong to ")
+                        + callerArn + " (from " + resolved.source() + "), not " + String.join(" or ", expectedRoleNames) + ".")
+                .remedy(nodeRole ? Remedies.NODE_ROLE : Remedies.OTHER_IDENTITY);
+        return new Next(finish(previous, b), backoffDelay());
+    }
+
+    /** Completes a snapshot: state start, liveness deadline, check time. */
+    private VerificationSnapshot finish(VerificationSnapshot previous, VerificationSnapshot.Builder b) {
+        Instant now = clock.instant();
+        VerificationSnapshot draft = b.lastCheck(now).livenessDeadline(null).stateSince(previous.stateSince()).build();
+        boolean sameState = draft.state() == previous.state()
+                && draft.wrongIdentityKind().equals(previous.wrongIdentityKind());
+        Instant since = sameState ? previous.stateSince() : now;
+        Instant deadline = draft.state() == VerificationState.WRONG_IDENTITY
+                && draft.injection() != CredentialInjection.NONE ? since.plus(config.livenessGrace()) : null;
+        return draft.toBuilder().stateSince(since).livenessDeadline(deadline).build();
+    }
+
+    private Duration backoffDelay() {
+        return backoff.delay(consecutiveFailures++);
+    }
+
+    private Duration nextRefresh(Instant confirmed, Instant now) {
+        Duration untilMaxAge = Duration.between(now, confirmed.plus(config.maxAge()));
+        Duration delay = untilMaxAge.compareTo(config.refreshInterval()) < 0 ? untilMaxAge : config.refreshInterval();
+        return delay.isNegative() ? Duration.ZERO : delay;
+    }
+
+    /**
+     * Stops the background thread (waiting up to 5 s for a running attempt), fails nothing that waits
+     * on {@link #verifyNow()} (their futures complete with the last snapshot), and releases the STS client
+     * and any chain built here. Idempotent.
+     */
+    @Override
+    public void close() {
+        CompletableFuture<VerificationSnapshot> waiting;
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            waiting = pending;
+            pending = null;
+            if (scheduled != null) {
+                scheduled.cancel(false);
+            }
+        }
+        executor.shutdownNow();
+        try {
+            if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
+                LOG.warn("role-probe verifier thread did not stop within 5 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        sts.close();
+        credentials.close();
+        if (waiting != null) {
+            waiting.complete(snapshot);
+        }
+    }
+
+    /** Builds an {@link IdentityVerifier}. Not thread-safe. */
+    public static final class Builder {
+        private RoleProbeConfig config;
+        private ApplicationCredentials credentials;
+        private PodEnvironment environment;
+        private Clock clock;
+        private DoubleSupplier random;
+        private final List<VerificationListener> listeners = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        /** @param v the configuration; required @return this builder */
+        public Builder config(RoleProbeConfig v) {
+            config = v;
+            return this;
+        }
+
+        /**
+         * @param v the credentials to verify; default {@link ApplicationCredentials#defaultChain()}
+         * @return this builder
+         */
+        public Builder credentials(ApplicationCredentials v) {
+            credentials = v;
+            return this;
+        }
+
+        /** @param v the pod environment; default {@link PodEnvironment#system()} @return this builder */
+        public Builder environment(PodEnvironment v) {
+            environment = v;
+            return this;
+        }
+
+        /** @param v the clock for snapshots and liveness; default UTC system clock @return this builder */
+        public Builder clock(Clock v) {
+            clock = v;
+            return this;
+        }
+
+        /** @param v random numbers in [0, 1) for backoff jitter; default {@link ThreadLocalRandom} @return this builder */
+        public Builder random(DoubleSupplier v) {
+            random = v;
+            return this;
+        }
+
+        /** @param v a listener, called on the verifier thread @return this builder */
+        public Builder listener(VerificationListener v) {
+            listeners.add(Objects.requireNonNull(v));
+            return this;
+        }
+
+        /**
+         * Builds the verifier; call {@link IdentityVerifier#start()} to begin.
+         *
+         * @return the verifier, not yet started
+         * @throws NullPointerException when no configuration was given
+         * @throws io.github.roleprobe.config.InvalidSettingException when no role is configured and
+         *     {@code AWS_ROLE_ARN} holds a malformed ARN
+         */
+        public IdentityVerifier build() {
+            return new IdentityVerifier(this);
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package io.github.roleprobe.verify;
+
+import io.github.roleprobe.config.RoleProbeConfig;
+
+/** One-line remedy texts, one per state, so that probes, logs and docs say the same thing. */
+final class Remedies {
+
+    static final String VERIFIED = "None needed.";
+    static final String PENDING = "Wait: the first verification attempt is running.";
+    static final String NODE_ROLE = "The SDK fell through to IMDS because the EKS Pod Identity association or IRSA was not"
+            + " effective yet. A container restart builds a fresh credential chain (liveness does it after the grace"
+            + " period); set AWS_EC2_METADATA_DISABLED=true or an IMDS hop limit of 1 so the pod waits instead.";
+    static final String OTHER_IDENTITY = "Point the EKS Pod Identity association (or the service account's"
+            + " eks.amazonaws.com/role-arn) at the expected role, or correct " + RoleProbeConfig.ROLE_ARNS + ".";
+    static final String NO_CREDENTIALS = "Check that the EKS Pod Identity agent (or the IRSA token file) is reachable"
+            + " and the association exists; role-probe keeps retrying with backoff.";
+    static final String NOT_INJECTED = "Recreate the pod (kubectl rollout restart or delete the pod) after the EKS Pod"
+            + " Identity association or IRSA annotation exists: a container restart keeps the same environment.";
+    static final String STS_UNAVAILABLE = "Check network access to the regional STS endpoint; role-probe retries with"
+            + " backoff.";
+    static final String NO_ROLE = "Set " + RoleProbeConfig.ROLE_ARNS + "=arn:aws:iam::111122223333:role/orders (or use"
+            + " IRSA, whose AWS_ROLE_ARN is then expected).";
+    static final String MISCONFIGURED = "Correct the configuration named in the reason.";
+
+    private Remedies() {
+    }
+}

@@ -1,0 +1,385 @@
+package io.github.roleprobe.verify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.roleprobe.config.RoleProbeConfig;
+import io.github.roleprobe.credentials.ApplicationCredentials;
+import io.github.roleprobe.credentials.CredentialSource;
+import io.github.roleprobe.environment.PodEnvironment;
+import io.github.roleprobe.testkit.AgentFailure;
+import io.github.roleprobe.testkit.EksPodSimulator;
+import io.github.roleprobe.testkit.ImdsMode;
+import io.github.roleprobe.testkit.StsFailure;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+
+/**
+ * The verifier through the real AWS SDK credential providers and STS client against the testkit's
+ * simulated EKS pod on loopback.
+ */
+class IdentityVerifierScenariosTest {
+
+    private static final String ORDERS = "arn:aws:iam::111122223333:role/orders";
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final List<VerificationSnapshot> published = new CopyOnWriteArrayList<>();
+    private LogCapture logs;
+    private EksPodSimulator pod;
+
+    @BeforeEach
+    void captureLogs() {
+        logs = LogCapture.attach();
+    }
+
+    @AfterEach
+    void noSecretLeftTheVerifierAndEverythingIsClosed() throws Exception {
+        for (int i = closeables.size() - 1; i >= 0; i--) {
+            closeables.get(i).close();
+        }
+        if (pod != null) {
+            List<String> visible = new ArrayList<>(logs.lines());
+            published.forEach(s -> {
+                visible.add(s.toString());
+                visible.add(s.details().toString());
+            });
+            for (String secret : pod.issuedSecrets()) {
+                assertThat(visible).noneMatch(line -> line.contains(secret));
+            }
+        }
+        logs.detach();
+    }
+
+    private EksPodSimulator start(EksPodSimulator.Builder builder) {
+        pod = builder.start();
+        closeables.add(pod);
+        pod.applySystemProperties();
+        return pod;
+    }
+
+    private RoleProbeConfig.Builder fastConfig() {
+        return RoleProbeConfig.builder()
+                .roleArns(List.of(ORDERS))
+                .backoffInitial(Duration.ofMillis(20))
+                .backoffMax(Duration.ofMillis(200))
+                .stsTimeout(Duration.ofSeconds(2));
+    }
+
+    private IdentityVerifier verifier(RoleProbeConfig config, ApplicationCredentials credentials) {
+        IdentityVerifier.Builder builder = IdentityVerifier.builder()
+                .config(config)
+                .environment(PodEnvironment.of(pod.environment()))
+                .listener(new LoggingListener())
+                .listener(new VerificationListener() {
+                    @Override
+                    public void attemptFinished(VerificationSnapshot previous, VerificationSnapshot current) {
+                        published.add(current);
+                    }
+                });
+        if (credentials != null) {
+            builder.credentials(credentials);
+        }
+        IdentityVerifier verifier = builder.build();
+        closeables.add(verifier);
+        return verifier;
+    }
+
+    private static VerificationSnapshot await(IdentityVerifier verifier, Predicate<VerificationSnapshot> condition)
+            throws InterruptedException {
+        Instant deadline = Instant.now().plus(WAIT);
+        while (Instant.now().isBefore(deadline)) {
+            VerificationSnapshot s = verifier.snapshot();
+            if (condition.test(s)) {
+                return s;
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("condition not reached within " + WAIT + "; last: " + verifier.snapshot());
+    }
+
+    private static Predicate<VerificationSnapshot> in(VerificationState state) {
+        return s -> s.state() == state;
+    }
+
+    @Test
+    void podIdentityConsistentFromTheStartIsVerifiedByTheFirstAttemptWithOneStsCall() throws Exception {
+        start(EksPodSimulator.builder().podIdentity(ORDERS));
+        IdentityVerifier verifier = verifier(RoleProbeConfig.builder().roleArns(List.of(ORDERS)).build(), null).start();
+
+        VerificationSnapshot s = await(verifier, in(VerificationState.VERIFIED));
+
+        assertThat(s.attempts()).isEqualTo(1);
+        assertThat(s.stsCalls()).isEqualTo(1);
+        assertThat(pod.counters().stsGetCallerIdentityCalls()).isEqualTo(1);
+        assertThat(s.callerArn()).hasValueSatisfying(arn ->
+                assertThat(arn).startsWith("arn:aws:sts::111122223333:assumed-role/orders/eks-"));
+        assertThat(s.credentialSource()).contains(CredentialSource.CONTAINER);
+        assertThat(s.ready()).isTrue();
+        assertThat(verifier.live()).isTrue();
+        assertThat(s.firstVerified()).isPresent();
+    }
+
+    @Test
+    void agentErrorsWhileImdsServesTheNodeRoleNeverVerifyNodeCredentialsAndVerifyOnceConsistent() throws Exception {
+        start(EksPodSimulator.builder().podIdentity(ORDERS)
+                .associationConsistentAfter(Duration.ofSeconds(3))
+                .agentFailure(AgentFailure.SERVER_ERROR_500)
+                .imds(ImdsMode.NODE_ROLE));
+        Instant started = Instant.now();
+        IdentityVerifier verifier = verifier(fastConfig().build(), null).start();
+
+        VerificationSnapshot verified = await(verifier, in(VerificationState.VERIFIED));
+
+        assertThat(Duration.between(started, Instant.now())).isGreaterThanOrEqualTo(Duration.ofMillis(2900));
+        assertThat(verified.callerArn()).hasValueSatisfying(arn -> assertThat(arn).contains(":assumed-role/orders/"));
+        List<VerificationSnapshot> before = published.subList(0, published.size() - 1);
+        assertThat(before).isNotEmpty().allSatisfy(s -> {
+            assertThat(s.ready()).isFalse();
+            assertThat(s.state()).isIn(VerificationState.WRONG_IDENTITY, VerificationState.NO_CREDENTIALS);
+        });
+        assertThat(before).anySatisfy(s -> {
+            assertThat(s.wrongIdentityKind()).contains(WrongIdentityKind.NODE_ROLE);
+            assertThat(s.callerArn()).contains(pod.nodeRoleCallerArn());
+        });
+        assertThat(published).filteredOn(VerificationSnapshot::ready)
+                .allSatisfy(s -> assertThat(s.callerArn()).isNotEqualTo(pod.nodeRoleCallerArn()));
+        // One access key id always has one identity: the node role is asked about once.
+        assertThat(pod.counters().stsGetCallerIdentityCalls()).isEqualTo(2);
+    }
+
+    @Test
+    void longLivedChainStuckOnInstanceProfileIsNodeRoleAndFailsLivenessAfterGrace() throws Exception {
+        start(EksPodSimulator.builder().podIdentity(ORDERS)
+                .associationConsistentAfterRequests(1_000)
+                .agentFailure(AgentFailure.FORBIDDEN_403)
+                .imds(ImdsMode.NODE_ROLE));
+        DefaultCredentialsProvider appChain = DefaultCredentialsProvider.builder().build();
+        closeables.add(appChain);
+        appChain.resolveCredentials(); // the app's first call, while the agent was not ready: falls to IMDS
+        pod.makeAssociationConsistent();
+        IdentityVerifier verifier = verifier(fastConfig().livenessGrace(Duration.ofMillis(500)).build(),
+                ApplicationCredentials.of(appChain)).start();
+
+        VerificationSnapshot wrong = await(verifier, in(VerificationState.WRONG_IDENTITY));
+        assertThat(wrong.wrongIdentityKind()).contains(WrongIdentityKind.NODE_ROLE);
+        assertThat(wrong.credentialSource()).contains(CredentialSource.INSTANCE_PROFILE);
+        assertThat(wrong.callerArn()).contains("arn:aws:sts::111122223333:assumed-role/eks-node-group-role/i-0123456789abcdef0");
+        assertThat(wrong.remedy()).contains("restart");
+        assertThat(wrong.livenessDeadline()).contains(wrong.stateSince().plusMillis(500));
+        assertThat(wrong.live(wrong.stateSince())).isTrue();
+
+        await(verifier, s -> !s.live(Instant.now()));
+        assertThat(verifier.live()).isFalse();
+        assertThat(verifier.ready()).isFalse();
+        assertThat(verifier.snapshot().attempts()).isGreaterThan(1);
+        assertThat(pod.counters().stsGetCallerIdentityCalls()).isEqualTo(1);
+    }
+
+    @Test
+    void kubernetesWithoutInjectedEnvironmentIsNotInjectedReadyDownLiveUp() throws Exception {
+        start(EksPodSimulator.builder().inKubernetes(true).imds(ImdsMode.NODE_ROLE));
+        IdentityVerifier verifier = verifier(fastConfig().livenessGrace(Duration.ZERO).build(), null).start();
+
+        VerificationSnapshot s = await(verifier, in(VerificationState.NOT_INJECTED));
+
+        assertThat(s.ready()).isFalse();
+        assertThat(s.live(Instant.now().plusSeconds(3600))).isTrue();
+        assertThat(s.remedy()).contains("Recreate the pod").contains("container restart keeps the same environment");
+        assertThat(pod.counters().stsGetCallerIdentityCalls()).isZero();
+        assertThat(pod.counters().imdsRequests()).isZero();
+    }
+
+    @Test
+    void irsaRoleWithPathIsExpectedFromAwsRoleArnAndVerified() throws Exception {
+        String withPath = "arn:aws:iam::111122223333:role/team/app/orders";
+        start(EksPodSimulator.builder().irsa(withPath));
+        IdentityVerifier verifier = verifier(RoleProbeConfig.builder().build(), null).start();
+
+        VerificationSnapshot s = await(verifier, in(VerificationState.VERIFIED));
+
+        assertThat(s.expectedRoles()).containsExactly(withPath);
+        assertThat(s.callerArn()).hasValueSatisfying(arn ->
+                assertThat(arn).startsWith("arn:aws:sts::111122223333:assumed-role/orders/"));
+        assertThat(s.credentialSource()).contains(CredentialSource.WEB_IDENTITY);
+        assertThat(pod.counters().stsAssumeRoleWithWebIdentityCalls()).isEqualTo(1);
+    }
+
+    @Test
+    void anotherRoleOfTheSameAccountIsWrongIdentityOther() throws Exception {
+        start(EksPodSimulator.builder().podIdentity("arn:aws:iam::111122223333:role/payments"));
+        IdentityVerifier verifier = verifier(fastConfig().build(), null).start();
+
+        VerificationSnapshot s = await(verifier, in(VerificationState.WRONG_IDENTITY));
+
+        assertThat(s.wrongIdentityKind()).contains(WrongIdentityKind.OTHER);
+        assertThat(s.callerArn()).hasValueSatisfying(arn -> assertThat(arn).contains(":assumed-role/payments/"));
+        assertThat(s.reason()).contains(ORDERS);
+        assertThat(s.remedy()).contains("association");
+        assertThat(s.ready()).isFalse();
+    }
+
+    @Test
+    void stsThrottlingTenTimesBacksOffThenVerifies() throws Exception {
+        start(EksPodSimulator.builder().podIdentity(ORDERS).stsFailFirst(10, StsFailure.THROTTLING));
+        AtomicInteger backoffDraws = new AtomicInteger();
+        IdentityVerifier verifier = IdentityVerifier.builder()
+                .config(fastConfig().backoffInitial(Duration.ofMillis(5)).backoffMax(Duration.ofMillis(40)).build())
+                .environment(PodEnvironment.of(pod.environment()))
+                .random(() -> {
+                    backoffDraws.incrementAndGet();
+                    return 1.0;
+                })
+                .listener(new VerificationListener() {
+                    @Override
+                    public void attemptFinished(VerificationSnapshot previous, VerificationSnapshot current) {
+                        published.add(current);
+                    }
+                })
+                .build();
+        closeables.add(verifier);
+        verifier.start();
+
+        VerificationSnapshot s = await(verifier, in(VerificationState.VERIFIED));
+
+        assertThat(s.attempts()).isEqualTo(11);
+        assertThat(s.stsCalls()).isEqualTo(11);
+        assertThat(pod.counters().stsGetCallerIdentityCalls()).isEqualTo(11);
+        assertThat(backoffDraws).hasValue(10);
+        assertThat(published.subList(0, 10)).allSatisfy(p -> {
+            assertThat(p.state()).isEqualTo(VerificationState.STS_UNAVAILABLE);
+            assertThat(p.reason()).contains("Throttling");
+        });
+    }
+
+    @Test
+    void stsOutageAfterVerificationKeepsReadinessUpMarkedStale() throws Exception {
+        start(EksPodSimulator.builder().podIdentity(ORDERS));
+        IdentityVerifier verifier = verifier(fastConfig()
+                .refreshInterval(Duration.ofMillis(50)).maxAge(Duration.ofMillis(100)).build(), null).start();
+        VerificationSnapshot verified = await(verifier, in(VerificationState.VERIFIED));
+        Instant confirmed = verified.lastConfirmed().orElseThrow();
+
+        pod.stsDown(true);
+        VerificationSnapshot stale = await(verifier, VerificationSnapshot::stale);
+
+        assertThat(stale.state()).isEqualTo(VerificationState.VERIFIED);
+        assertThat(stale.ready()).isTrue();
+        assertThat(stale.lastConfirmed()).contains(confirmed);
+        assertThat(stale.reason()).contains("renewing the confirmation failed").contains("503");
+
+        pod.stsDown(false);
+        VerificationSnapshot renewed = await(verifier, s -> !s.stale() && s.lastConfirmed().get().isAfter(confirmed));
+        assertThat(renewed.ready()).isTrue();
+    }
+
+    @Test
+    void concurrentTriggersCoalesceIntoOneStsCallInFlight() throws Exception {
+        start(EksPodSimulator.builder().podIdentity(ORDERS).stsLatency(Duration.ofMillis(300)));
+        IdentityVerifier verifier = verifier(fastConfig().build(), null);
+        ExecutorService pool = Executors.newFixedThreadPool(32);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<CompletableFuture<CompletableFuture<VerificationSnapshot>>> calls = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                calls.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        go.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return verifier.verifyNow();
+                }, pool));
+            }
+            go.countDown();
+            for (CompletableFuture<CompletableFuture<VerificationSnapshot>> call : calls) {
+                assertThat(call.get(10, TimeUnit.SECONDS).get(10, TimeUnit.SECONDS).state())
+                        .isEqualTo(VerificationState.VERIFIED);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        assertThat(pod.counters().maxConcurrentStsCalls()).isEqualTo(1);
+        assertThat(pod.counters().stsGetCallerIdentityCalls()).isEqualTo(1);
+        assertThat(verifier.snapshot().attempts()).isBetween(1L, 2L);
+    }
+
+    @Test
+    void probeReadsNeverCallStsOrResolveCredentials() throws Exception {
+        start(EksPodSimulator.builder().podIdentity(ORDERS));
+        IdentityVerifier verifier = verifier(RoleProbeConfig.builder().roleArns(List.of(ORDERS)).build(), null).start();
+        await(verifier, in(VerificationState.VERIFIED));
+        long sts = pod.counters().stsGetCallerIdentityCalls();
+        long agent = pod.counters().agentRequests();
+
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        try {
+            List<CompletableFuture<Boolean>> reads = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                reads.add(CompletableFuture.supplyAsync(() -> verifier.ready() && verifier.live(), pool));
+            }
+            for (CompletableFuture<Boolean> read : reads) {
+                assertThat(read.get(5, TimeUnit.SECONDS)).isTrue();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        assertThat(pod.counters().stsGetCallerIdentityCalls()).isEqualTo(sts);
+        assertThat(pod.counters().agentRequests()).isEqualTo(agent);
+    }
+
+    @Test
+    void rotatedCredentialsAreConfirmedAgainWithoutLeavingReadiness() throws Exception {
+        start(EksPodSimulator.builder().podIdentity(ORDERS).credentialsLifetime(Duration.ofMinutes(5)));
+        IdentityVerifier verifier = verifier(fastConfig().refreshInterval(Duration.ofMillis(50)).build(), null).start();
+        VerificationSnapshot first = await(verifier, in(VerificationState.VERIFIED));
+
+        pod.rotatePodIdentityCredentials();
+        // The SDK refreshes container credentials ahead of expiry; a short lifetime makes it fetch again.
+        VerificationSnapshot rotated = await(verifier, s -> s.stsCalls() > first.stsCalls());
+
+        assertThat(rotated.state()).isEqualTo(VerificationState.VERIFIED);
+        assertThat(rotated.maskedAccessKeyId()).isNotEqualTo(first.maskedAccessKeyId());
+        assertThat(published).allSatisfy(s -> assertThat(s.ready()).isTrue());
+    }
+
+    @Test
+    void closingStopsTheVerifierThread() throws Exception {
+        start(EksPodSimulator.builder().podIdentity(ORDERS));
+        IdentityVerifier verifier = verifier(fastConfig().build(), null).start();
+        await(verifier, in(VerificationState.VERIFIED));
+
+        verifier.close();
+
+        assertThat(Thread.getAllStackTraces().keySet())
+                .noneMatch(t -> t.getName().equals(IdentityVerifier.THREAD_NAME) && t.isAlive());
+        assertThat(verifier.verifyNow()).isCompleted();
+    }
+
+    @Test
+    void noExpectedRoleInKubernetesIsMisconfigured() throws Exception {
+        start(EksPodSimulator.builder().podIdentity(ORDERS));
+        IdentityVerifier verifier = verifier(RoleProbeConfig.builder().build(), null).start();
+
+        VerificationSnapshot s = await(verifier, in(VerificationState.MISCONFIGURED));
+
+        assertThat(s.reason()).contains("role-probe.role-arns");
+        assertThat(s.remedy()).contains("role-probe.role-arns=arn:aws:iam::111122223333:role/orders");
+        assertThat(pod.counters().stsGetCallerIdentityCalls()).isZero();
+    }
+}

@@ -1,0 +1,51 @@
+package io.github.roleprobe.testkit.internal;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** The simulator's request counters, written by the endpoint handlers. Thread-safe. */
+public final class Counters {
+
+    /** STS {@code GetCallerIdentity} requests received, failed ones included. */
+    public final AtomicLong stsGetCallerIdentity = new AtomicLong();
+    /** STS {@code AssumeRoleWithWebIdentity} requests received, failed ones included. */
+    public final AtomicLong stsAssumeRoleWithWebIdentity = new AtomicLong();
+    /** Requests of any kind received by STS. */
+    public final AtomicLong stsRequests = new AtomicLong();
+    /** Requests received by the Pod Identity agent, failed ones included. */
+    public final AtomicLong agentRequests = new AtomicLong();
+    /** IMDS requests for a role's credential document. */
+    public final AtomicLong imdsCredentialRequests = new AtomicLong();
+    /** IMDS requests of any kind (token, role list, credentials, other metadata). */
+    public final AtomicLong imdsRequests = new AtomicLong();
+
+    private final AtomicInteger stsInFlight = new AtomicInteger();
+    private final AtomicInteger maxStsInFlight = new AtomicInteger();
+
+    /** Marks the start of an STS request and updates the high-water mark. */
+    public void stsStarted() {
+        int now = stsInFlight.incrementAndGet();
+        maxStsInFlight.accumulateAndGet(now, Math::max);
+    }
+
+    /** Marks the end of an STS request. */
+    public void stsFinished() {
+        stsInFlight.decrementAndGet();
+    }
+
+    /** @return the highest number of STS requests in flight at once since start or reset */
+    public int maxConcurrentSts() {
+        return maxStsInFlight.get();
+    }
+
+    /** Sets every counter to zero (the high-water mark to the requests in flight now). */
+    public void reset() {
+        stsGetCallerIdentity.set(0);
+        stsAssumeRoleWithWebIdentity.set(0);
+        stsRequests.set(0);
+        agentRequests.set(0);
+        imdsCredentialRequests.set(0);
+        imdsRequests.set(0);
+        maxStsInFlight.set(stsInFlight.get());
+    }
+}

@@ -1,0 +1,209 @@
+package io.github.roleprobe.testkit.internal;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+
+import io.github.roleprobe.testkit.StsFailure;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * Regional STS, Query protocol: {@code GetCallerIdentity} (SigV4-signed; the caller is found by its
+ * access key id, its session token and signature are checked) and {@code AssumeRoleWithWebIdentity}
+ * (unsigned; the web identity token must be the one the simulator wrote). Supports injected
+ * latency, queued failures and an outage switch. Thread-safe.
+ */
+public final class Sts implements HttpHandler {
+
+    private static final String XML = "text/xml";
+
+    private final ScenarioConfig config;
+    private final CredentialRegistry registry;
+    private final Counters counters;
+    private final RequestHolds holds;
+    private final Clock clock;
+    private final String webIdentityToken;
+    private final String oidcProvider;
+    private final ConcurrentLinkedQueue<StsFailure> pendingFailures = new ConcurrentLinkedQueue<>();
+    private volatile boolean down;
+
+    /**
+     * @param config           scenario (region, latency, first failures, IRSA role)
+     * @param registry         identifies callers and mints web identity credentials
+     * @param counters         request counters
+     * @param holds            ends latency waits on close
+     * @param clock            time source
+     * @param webIdentityToken the IRSA token file's content, or null without IRSA
+     * @param oidcProvider     the cluster's OIDC provider ({@code oidc.eks.<region>.amazonaws.com/id/<id>})
+     */
+    public Sts(ScenarioConfig config, CredentialRegistry registry, Counters counters, RequestHolds holds, Clock clock,
+               String webIdentityToken, String oidcProvider) {
+        this.config = config;
+        this.registry = registry;
+        this.counters = counters;
+        this.holds = holds;
+        this.clock = clock;
+        this.webIdentityToken = webIdentityToken;
+        this.oidcProvider = oidcProvider;
+        failNext(config.stsFailFirst(), config.stsFailFirstWith());
+    }
+
+    /**
+     * Queues failures for the next requests (after those already queued).
+     *
+     * @param count   how many requests fail
+     * @param failure how they fail
+     */
+    public void failNext(int count, StsFailure failure) {
+        for (int i = 0; i < count; i++) {
+            pendingFailures.add(failure);
+        }
+    }
+
+    /** @param isDown true to answer 503 to every request until set back to false */
+    public void down(boolean isDown) {
+        down = isDown;
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        counters.stsStarted();
+        try {
+            counters.stsRequests.incrementAndGet();
+            byte[] body = Exchanges.readBody(exchange);
+            Map<String, String> params = Exchanges.decodeForm(exchange.getRequestURI().getRawQuery());
+            params.putAll(Exchanges.decodeForm(new String(body, StandardCharsets.UTF_8)));
+            String action = params.getOrDefault("Action", "");
+            if ("GetCallerIdentity".equals(action)) {
+                counters.stsGetCallerIdentity.incrementAndGet();
+            } else if ("AssumeRoleWithWebIdentity".equals(action)) {
+                counters.stsAssumeRoleWithWebIdentity.incrementAndGet();
+            }
+            if (!config.stsLatency().isZero()) {
+                holds.hold(config.stsLatency());
+            }
+            String requestId = UUID.randomUUID().toString();
+            if (down) {
+                answer(exchange, StsFailure.SERVICE_UNAVAILABLE_503, requestId);
+                return;
+            }
+            StsFailure failure = pendingFailures.poll();
+            if (failure != null) {
+                answer(exchange, failure, requestId);
+                return;
+            }
+            if (!"POST".equals(exchange.getRequestMethod()) && !"GET".equals(exchange.getRequestMethod())) {
+                error(exchange, 405, true, "InvalidAction", "Unsupported HTTP method", requestId);
+                return;
+            }
+            switch (action) {
+                case "GetCallerIdentity" -> getCallerIdentity(exchange, body, requestId);
+                case "AssumeRoleWithWebIdentity" -> assumeRoleWithWebIdentity(exchange, params, requestId);
+                case "" -> error(exchange, 400, true, "MissingAction", "Missing Action", requestId);
+                default -> error(exchange, 400, true, "InvalidAction",
+                        "Could not find operation " + action + " for version 2011-06-15", requestId);
+            }
+        } finally {
+            counters.stsFinished();
+        }
+    }
+
+    private void getCallerIdentity(HttpExchange exchange, byte[] body, String requestId) throws IOException {
+        String header = exchange.getRequestHeaders().getFirst("Authorization");
+        if (header == null) {
+            error(exchange, 403, true, "MissingAuthenticationToken", "Request is missing Authentication Token", requestId);
+            return;
+        }
+        Optional<SigV4.Authorization> auth = SigV4.parse(header);
+        if (auth.isEmpty()) {
+            error(exchange, 400, true, "IncompleteSignature",
+                    "Authorization header requires 'Credential', 'Signature' and 'SignedHeaders' parameters", requestId);
+            return;
+        }
+        Optional<IssuedCredentials> caller = registry.find(auth.get().accessKeyId());
+        String token = exchange.getRequestHeaders().getFirst("X-Amz-Security-Token");
+        if (caller.isEmpty() || token == null || !token.equals(caller.get().sessionToken())) {
+            error(exchange, 403, true, "InvalidClientTokenId", "The security token included in the request is invalid.",
+                    requestId);
+            return;
+        }
+        if (!"sts".equals(auth.get().service()) || !config.region().equals(auth.get().region())) {
+            error(exchange, 403, true, "SignatureDoesNotMatch", "Credential should be scoped to a valid region and service, not '"
+                    + auth.get().region() + "/" + auth.get().service() + "'.", requestId);
+            return;
+        }
+        Optional<String> badSignature = SigV4.verify(auth.get(), caller.get().secretAccessKey(),
+                exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), exchange.getRequestURI().getRawQuery(),
+                name -> {
+                    List<String> v = exchange.getRequestHeaders().get(name);
+                    return v == null ? null : List.copyOf(v);
+                }, body, clock.instant());
+        if (badSignature.isPresent()) {
+            error(exchange, 403, true, "SignatureDoesNotMatch", badSignature.get(), requestId);
+            return;
+        }
+        if (!clock.instant().isBefore(caller.get().expiration())) {
+            error(exchange, 400, true, "ExpiredToken", "The security token included in the request is expired", requestId);
+            return;
+        }
+        Exchanges.send(exchange, 200, XML, StsXml.getCallerIdentity(caller.get(), requestId));
+    }
+
+    private void assumeRoleWithWebIdentity(HttpExchange exchange, Map<String, String> params, String requestId)
+            throws IOException {
+        String roleArn = params.get("RoleArn");
+        String sessionName = params.get("RoleSessionName");
+        String token = params.get("WebIdentityToken");
+        if (roleArn == null || sessionName == null || token == null) {
+            error(exchange, 400, true, "MissingParameter",
+                    "RoleArn, RoleSessionName and WebIdentityToken are required", requestId);
+            return;
+        }
+        if (!sessionName.matches("[\\w+=,.@-]{2,64}")) {
+            error(exchange, 400, true, "ValidationError", "1 validation error detected: Value at 'roleSessionName' "
+                    + "failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*", requestId);
+            return;
+        }
+        if (webIdentityToken == null || !webIdentityToken.equals(token)) {
+            error(exchange, 400, true, "InvalidIdentityToken", "Couldn't retrieve verification key from your identity provider, "
+                    + "please reference AssumeRoleWithWebIdentity documentation for requirements", requestId);
+            return;
+        }
+        if (!roleArn.equals(config.irsaRoleArn())) {
+            error(exchange, 403, true, "AccessDenied", "Not authorized to perform sts:AssumeRoleWithWebIdentity", requestId);
+            return;
+        }
+        IssuedCredentials c = registry.issue(roleArn, sessionName);
+        Exchanges.send(exchange, 200, XML, StsXml.assumeRoleWithWebIdentity(c,
+                "system:serviceaccount:default:" + config.podName(), "sts.amazonaws.com", oidcProvider, requestId));
+    }
+
+    private void answer(HttpExchange exchange, StsFailure failure, String requestId) throws IOException {
+        switch (failure) {
+            case THROTTLING -> error(exchange, 400, true, "Throttling", "Rate exceeded", requestId);
+            case INTERNAL_ERROR_500 -> error(exchange, 500, false, "InternalFailure",
+                    "The request processing has failed because of an unknown error, exception or failure.", requestId);
+            case SERVICE_UNAVAILABLE_503 -> error(exchange, 503, false, "ServiceUnavailable",
+                    "Service is unavailable. Please try again later.", requestId);
+            case EXPIRED_TOKEN -> error(exchange, 400, true, "ExpiredToken",
+                    "The security token included in the request is expired", requestId);
+            case MALFORMED -> Exchanges.send(exchange, 200, XML,
+                    "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><GetCallerIdentityResult><Arn>"
+                            .getBytes(StandardCharsets.UTF_8));
+            default -> throw new IllegalStateException("unknown failure " + failure);
+        }
+    }
+
+    private static void error(HttpExchange exchange, int status, boolean sender, String code, String message,
+                              String requestId) throws IOException {
+        exchange.getResponseHeaders().set("x-amzn-RequestId", requestId);
+        Exchanges.send(exchange, status, XML, StsXml.error(sender, code, message, requestId));
+    }
+}

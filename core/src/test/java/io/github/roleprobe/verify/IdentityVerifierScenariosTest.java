@@ -345,12 +345,13 @@ class IdentityVerifierScenariosTest {
 
     @Test
     void rotatedCredentialsAreConfirmedAgainWithoutLeavingReadiness() throws Exception {
-        start(EksPodSimulator.builder().podIdentity(ORDERS).credentialsLifetime(Duration.ofMinutes(5)));
+        // The SDK treats container credentials as stale one minute before they expire and then must fetch
+        // new ones: a 62 s lifetime makes it fetch again after about 2 s.
+        start(EksPodSimulator.builder().podIdentity(ORDERS).credentialsLifetime(Duration.ofSeconds(62)));
         IdentityVerifier verifier = verifier(fastConfig().refreshInterval(Duration.ofMillis(50)).build(), null).start();
         VerificationSnapshot first = await(verifier, in(VerificationState.VERIFIED));
 
         pod.rotatePodIdentityCredentials();
-        // The SDK refreshes container credentials ahead of expiry; a short lifetime makes it fetch again.
         VerificationSnapshot rotated = await(verifier, s -> s.stsCalls() > first.stsCalls());
 
         assertThat(rotated.state()).isEqualTo(VerificationState.VERIFIED);
@@ -380,6 +381,65 @@ class IdentityVerifierScenariosTest {
 
         assertThat(s.reason()).contains("role-probe.role-arns");
         assertThat(s.remedy()).contains("role-probe.role-arns=arn:aws:iam::111122223333:role/orders");
+        assertThat(pod.counters().stsGetCallerIdentityCalls()).isZero();
+    }
+
+    @Test
+    void unreachableAgentAndBlackHoleImdsIsNoCredentialsWhileProbesStillAnswer() throws Exception {
+        start(EksPodSimulator.builder().podIdentity(ORDERS)
+                .associationConsistentAfterRequests(1_000)
+                .agentFailure(AgentFailure.TIMEOUT)
+                .imds(ImdsMode.BLACK_HOLE)
+                .requestHold(Duration.ofSeconds(3)));
+        IdentityVerifier verifier = verifier(fastConfig().build(), null).start();
+
+        // While the first attempt hangs on the agent and IMDS, probe reads answer from the snapshot.
+        assertThat(verifier.ready()).isFalse();
+        assertThat(verifier.live()).isTrue();
+        assertThat(verifier.snapshot().state()).isEqualTo(VerificationState.PENDING);
+
+        VerificationSnapshot s = await(verifier, in(VerificationState.NO_CREDENTIALS));
+        assertThat(s.reason()).startsWith("The credential provider chain returned no credentials");
+        assertThat(s.remedy()).contains("Pod Identity agent");
+        assertThat(s.live(Instant.now().plusSeconds(3600))).isTrue();
+        assertThat(pod.counters().stsGetCallerIdentityCalls()).isZero();
+    }
+
+    @Test
+    void malformedAndServerErrorAnswersAreStsUnavailable() throws Exception {
+        start(EksPodSimulator.builder().podIdentity(ORDERS).stsFailFirst(1, StsFailure.MALFORMED));
+        pod.stsFailNext(1, StsFailure.INTERNAL_ERROR_500);
+        IdentityVerifier verifier = verifier(fastConfig().build(), null).start();
+
+        await(verifier, in(VerificationState.VERIFIED));
+
+        assertThat(published.subList(0, 2)).allSatisfy(p -> assertThat(p.state()).isEqualTo(VerificationState.STS_UNAVAILABLE));
+        assertThat(published.get(1).reason()).contains("500");
+        assertThat(pod.counters().stsGetCallerIdentityCalls()).isEqualTo(3);
+    }
+
+    @Test
+    void credentialsRejectedByStsAreNoCredentials() throws Exception {
+        start(EksPodSimulator.builder().podIdentity(ORDERS).stsFailFirst(1, StsFailure.EXPIRED_TOKEN));
+        IdentityVerifier verifier = verifier(fastConfig().build(), null).start();
+
+        await(verifier, in(VerificationState.VERIFIED));
+
+        assertThat(published.get(0).state()).isEqualTo(VerificationState.NO_CREDENTIALS);
+        assertThat(published.get(0).reason()).contains("ExpiredToken").contains("rejected");
+    }
+
+    @Test
+    void noRegionAnywhereIsMisconfiguredNamingTheSetting() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("AWS_REGION") == null
+                && System.getenv("AWS_DEFAULT_REGION") == null, "the test JVM's environment names a region");
+        start(EksPodSimulator.builder().podIdentity(ORDERS).imds(ImdsMode.ABSENT));
+        System.clearProperty("aws.region");
+        IdentityVerifier verifier = verifier(fastConfig().build(), null).start();
+
+        VerificationSnapshot s = await(verifier, in(VerificationState.MISCONFIGURED));
+
+        assertThat(s.reason()).contains("role-probe.region").contains("AWS_REGION");
         assertThat(pod.counters().stsGetCallerIdentityCalls()).isZero();
     }
 }

@@ -1,0 +1,264 @@
+package io.github.roleprobe.micronaut;
+
+import io.github.roleprobe.config.InvalidSettingException;
+import io.github.roleprobe.config.RoleProbeConfig;
+import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.core.util.Toggleable;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Binds the {@code role-probe.*} settings. Values are kept as configured; they are validated, with the same
+ * rules and messages as every other role-probe integration, when {@link #toRoleProbeConfig()} hands them to
+ * core's {@link RoleProbeConfig.Builder}.
+ *
+ * <pre>
+ * role-probe:
+ *   enabled: true                  # default true
+ *   role-arns: arn:aws:iam::111122223333:role/orders
+ *   region: eu-west-1              # default: the SDK region provider chain
+ *   sts-endpoint: https://sts.eu-west-1.amazonaws.com
+ *   backoff:
+ *     initial: 200ms
+ *     max: 5s
+ *   refresh-interval: 1m
+ *   max-age: 15m
+ *   liveness-grace: 60s
+ *   sts-timeout: 5s
+ * </pre>
+ *
+ * <p>Mutable while Micronaut binds it, then only read: not thread-safe for writes.
+ */
+@ConfigurationProperties(RoleProbeConfiguration.PREFIX)
+public class RoleProbeConfiguration implements Toggleable {
+
+    /** The prefix of every setting: {@value}. */
+    public static final String PREFIX = RoleProbeConfig.PREFIX;
+    /** The setting that switches role-probe off: {@value}. */
+    public static final String ENABLED = PREFIX + ".enabled";
+    /** Default of {@code role-probe.enabled}: {@value}. */
+    public static final boolean DEFAULT_ENABLED = true;
+    /** Default of {@code role-probe.refresh-interval}: 1 minute. */
+    public static final Duration DEFAULT_REFRESH_INTERVAL = RoleProbeConfig.DEFAULT_REFRESH_INTERVAL;
+    /** Default of {@code role-probe.max-age}: 15 minutes. */
+    public static final Duration DEFAULT_MAX_AGE = RoleProbeConfig.DEFAULT_MAX_AGE;
+    /** Default of {@code role-probe.liveness-grace}: 60 seconds. */
+    public static final Duration DEFAULT_LIVENESS_GRACE = RoleProbeConfig.DEFAULT_LIVENESS_GRACE;
+    /** Default of {@code role-probe.sts-timeout}: 5 seconds. */
+    public static final Duration DEFAULT_STS_TIMEOUT = RoleProbeConfig.DEFAULT_STS_TIMEOUT;
+
+    private boolean enabled = DEFAULT_ENABLED;
+    private List<String> roleArns = new ArrayList<>();
+    private String region;
+    private String stsEndpoint;
+    private Duration refreshInterval = DEFAULT_REFRESH_INTERVAL;
+    private Duration maxAge = DEFAULT_MAX_AGE;
+    private Duration livenessGrace = DEFAULT_LIVENESS_GRACE;
+    private Duration stsTimeout = DEFAULT_STS_TIMEOUT;
+    private BackoffConfiguration backoff = new BackoffConfiguration();
+
+    /**
+     * @return whether role-probe is enabled; when {@code false} no verifier and no health indicator exist
+     */
+    @Override
+    public boolean isEnabled() {
+        return enabled;
+    }
+
+    /**
+     * Sets whether role-probe is enabled. Default value ({@value #DEFAULT_ENABLED}).
+     *
+     * @param enabled {@code false} to remove the verifier and both health indicators
+     */
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    /** @return the expected IAM role ARNs as configured, possibly empty; never {@code null} */
+    public List<String> getRoleArns() {
+        return roleArns;
+    }
+
+    /**
+     * Sets the IAM roles the application's credentials must belong to, for example
+     * {@code arn:aws:iam::111122223333:role/orders}. Default: none, in which case the IRSA role of
+     * {@code AWS_ROLE_ARN} is expected, if any.
+     *
+     * @param roleArns the role ARNs; {@code null} means none. Validated by {@link #toRoleProbeConfig()}.
+     */
+    public void setRoleArns(List<String> roleArns) {
+        this.roleArns = roleArns != null ? new ArrayList<>(roleArns) : new ArrayList<>();
+    }
+
+    /** @return the STS region as configured, or {@code null} for the SDK region provider chain */
+    public String getRegion() {
+        return region;
+    }
+
+    /**
+     * Sets the region whose regional STS endpoint is called, for example {@code eu-west-1}. Default: the SDK
+     * region provider chain ({@code aws.region}, {@code AWS_REGION}, profile, IMDS).
+     *
+     * @param region the region name, or {@code null}
+     */
+    public void setRegion(String region) {
+        this.region = region;
+    }
+
+    /** @return the STS endpoint override as configured, or {@code null} */
+    public String getStsEndpoint() {
+        return stsEndpoint;
+    }
+
+    /**
+     * Sets an STS endpoint override, for example a VPC endpoint {@code https://sts.eu-west-1.amazonaws.com}.
+     * Default: none (the SDK's regional endpoint, honouring {@code AWS_ENDPOINT_URL_STS}).
+     *
+     * @param stsEndpoint an absolute http(s) URI, or {@code null}
+     */
+    public void setStsEndpoint(String stsEndpoint) {
+        this.stsEndpoint = stsEndpoint;
+    }
+
+    /** @return how often credentials are re-resolved once verified */
+    public Duration getRefreshInterval() {
+        return refreshInterval;
+    }
+
+    /**
+     * Sets how often credentials are re-resolved once verified; STS is called again only when the access
+     * key changed or the confirmation is older than {@code max-age}. Default value: 1 minute.
+     *
+     * @param refreshInterval a positive duration, for example {@code 1m}
+     */
+    public void setRefreshInterval(Duration refreshInterval) {
+        this.refreshInterval = refreshInterval;
+    }
+
+    /** @return how old an STS confirmation may get before it is renewed */
+    public Duration getMaxAge() {
+        return maxAge;
+    }
+
+    /**
+     * Sets how old an STS confirmation may get before STS is asked again. Default value: 15 minutes.
+     *
+     * @param maxAge a positive duration, for example {@code 15m}
+     */
+    public void setMaxAge(Duration maxAge) {
+        this.maxAge = maxAge;
+    }
+
+    /** @return how long a restart-fixable wrong identity may last before liveness goes DOWN */
+    public Duration getLivenessGrace() {
+        return livenessGrace;
+    }
+
+    /**
+     * Sets how long a wrong identity that a container restart can fix (the node role while Pod Identity or
+     * IRSA environment is present) may last before {@code /health/liveness} goes DOWN. Default value: 60 seconds.
+     *
+     * @param livenessGrace zero or a positive duration, for example {@code 60s}
+     */
+    public void setLivenessGrace(Duration livenessGrace) {
+        this.livenessGrace = livenessGrace;
+    }
+
+    /** @return the timeout of one STS call */
+    public Duration getStsTimeout() {
+        return stsTimeout;
+    }
+
+    /**
+     * Sets the timeout of one STS {@code GetCallerIdentity} call, connection included. Default value: 5 seconds.
+     *
+     * @param stsTimeout a positive duration, for example {@code 5s}
+     */
+    public void setStsTimeout(Duration stsTimeout) {
+        this.stsTimeout = stsTimeout;
+    }
+
+    /** @return the retry backoff settings ({@code role-probe.backoff.*}); never {@code null} */
+    public BackoffConfiguration getBackoff() {
+        return backoff;
+    }
+
+    /**
+     * Sets the retry backoff settings. Micronaut injects the bound {@code role-probe.backoff.*} values here.
+     *
+     * @param backoff the backoff settings; {@code null} restores the defaults
+     */
+    public void setBackoff(BackoffConfiguration backoff) {
+        this.backoff = backoff != null ? backoff : new BackoffConfiguration();
+    }
+
+    /**
+     * Validates the settings and converts them to core's configuration.
+     *
+     * @return the validated configuration; a new instance on each call
+     * @throws InvalidSettingException when a value is unusable; the message names the setting (for example
+     *     {@code role-probe.role-arns}), the rejected value and a correct example. Left to propagate so that
+     *     the application fails to start with that message.
+     */
+    public RoleProbeConfig toRoleProbeConfig() {
+        return RoleProbeConfig.builder()
+                .roleArns(roleArns)
+                .region(region)
+                .stsEndpoint(stsEndpoint)
+                .backoffInitial(backoff.getInitial())
+                .backoffMax(backoff.getMax())
+                .refreshInterval(refreshInterval)
+                .maxAge(maxAge)
+                .livenessGrace(livenessGrace)
+                .stsTimeout(stsTimeout)
+                .build();
+    }
+
+    /**
+     * Binds {@code role-probe.backoff.*}: exponential backoff with full jitter between attempts while the
+     * identity is not verified. Mutable while Micronaut binds it, then only read.
+     */
+    @ConfigurationProperties(BackoffConfiguration.PREFIX)
+    public static class BackoffConfiguration {
+
+        /** The prefix of these settings, relative to {@code role-probe}: {@value}. */
+        public static final String PREFIX = "backoff";
+        /** Default of {@code role-probe.backoff.initial}: 200 milliseconds. */
+        public static final Duration DEFAULT_INITIAL = RoleProbeConfig.DEFAULT_BACKOFF_INITIAL;
+        /** Default of {@code role-probe.backoff.max}: 5 seconds. */
+        public static final Duration DEFAULT_MAX = RoleProbeConfig.DEFAULT_BACKOFF_MAX;
+
+        private Duration initial = DEFAULT_INITIAL;
+        private Duration max = DEFAULT_MAX;
+
+        /** @return the ceiling of the first retry delay */
+        public Duration getInitial() {
+            return initial;
+        }
+
+        /**
+         * Sets the ceiling of the first retry delay; it doubles on each failure up to {@code max}.
+         * Default value: 200 milliseconds.
+         *
+         * @param initial a positive duration, for example {@code 200ms}
+         */
+        public void setInitial(Duration initial) {
+            this.initial = initial;
+        }
+
+        /** @return the largest retry delay ceiling */
+        public Duration getMax() {
+            return max;
+        }
+
+        /**
+         * Sets the largest retry delay ceiling. Default value: 5 seconds.
+         *
+         * @param max a positive duration not shorter than {@code initial}, for example {@code 5s}
+         */
+        public void setMax(Duration max) {
+            this.max = max;
+        }
+    }
+}

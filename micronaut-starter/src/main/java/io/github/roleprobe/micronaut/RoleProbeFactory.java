@@ -1,0 +1,101 @@
+package io.github.roleprobe.micronaut;
+
+import io.github.roleprobe.credentials.ApplicationCredentials;
+import io.github.roleprobe.environment.PodEnvironment;
+import io.github.roleprobe.verify.IdentityVerifier;
+import io.github.roleprobe.verify.LoggingListener;
+import io.micronaut.context.BeanProvider;
+import io.micronaut.context.annotation.Bean;
+import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.exceptions.DisabledBeanException;
+import io.micronaut.context.exceptions.NonUniqueBeanException;
+import io.micronaut.core.util.StringUtils;
+import jakarta.inject.Singleton;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+
+/**
+ * Creates role-probe's beans unless {@code role-probe.enabled} is {@code false}:
+ *
+ * <ul>
+ *   <li>{@link RoleProbeActivation}: validates the {@code role-probe.*} settings and decides whether a verifier
+ *       runs. An invalid setting fails the application's startup with core's message (setting, value,
+ *       example).</li>
+ *   <li>{@link IdentityVerifier}: a {@link Context}-scoped singleton, created and started while the application
+ *       context starts, closed (background thread stopped) when the context closes. It verifies the
+ *       application's own {@link AwsCredentialsProvider} bean when there is exactly one (or one marked
+ *       {@code @Primary}), else the SDK default credential provider chain. It is absent when role-probe is
+ *       inactive (see {@link RoleProbeActivation}).</li>
+ * </ul>
+ *
+ * <p>A {@link PodEnvironment} bean, when the application context has one, replaces the process environment
+ * (tests use it to simulate {@code KUBERNETES_SERVICE_HOST}).
+ *
+ * <p>Stateless; Micronaut calls the factory methods while it creates the beans. The beans themselves are
+ * thread-safe.
+ */
+@Factory
+@Requires(property = RoleProbeConfiguration.ENABLED, notEquals = StringUtils.FALSE)
+public class RoleProbeFactory {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RoleProbeFactory.class);
+
+    /**
+     * Validates the configuration and decides whether role-probe is active. Logs once, at INFO, when inactive.
+     *
+     * @param configuration the bound {@code role-probe.*} settings
+     * @param environment a {@link PodEnvironment} bean, if the application has one; else the process environment
+     * @return the decision; a singleton
+     * @throws io.github.roleprobe.config.InvalidSettingException when a setting is invalid (wrapped by Micronaut
+     *     in a {@code BeanInstantiationException} whose message chain keeps core's message)
+     */
+    @Singleton
+    RoleProbeActivation roleProbeActivation(RoleProbeConfiguration configuration,
+                                            Optional<PodEnvironment> environment) {
+        RoleProbeActivation activation = RoleProbeActivation.decide(configuration.toRoleProbeConfig(),
+                environment.orElseGet(PodEnvironment::system));
+        activation.inactiveReason().ifPresent(LOG::info);
+        return activation;
+    }
+
+    /**
+     * Creates and starts the verifier. Runs while the application context starts ({@link Context} scope); the
+     * first attempt runs at once on the verifier's own daemon thread, so startup does not wait for the network.
+     *
+     * @param activation the decision; when inactive the bean is disabled (absent)
+     * @param credentialsProviders the application's {@link AwsCredentialsProvider} beans, if any
+     * @return the started verifier; closed by the context on shutdown
+     * @throws DisabledBeanException when role-probe is inactive, so that no verifier bean exists
+     */
+    @Context
+    @Bean(preDestroy = "close")
+    IdentityVerifier identityVerifier(RoleProbeActivation activation,
+                                      BeanProvider<AwsCredentialsProvider> credentialsProviders) {
+        if (!activation.active()) {
+            throw new DisabledBeanException(activation.inactiveReason().orElse("role-probe is inactive"));
+        }
+        return IdentityVerifier.builder()
+                .config(activation.config())
+                .environment(activation.environment())
+                .credentials(applicationCredentials(credentialsProviders))
+                .listener(new LoggingListener())
+                .build()
+                .start();
+    }
+
+    private static ApplicationCredentials applicationCredentials(BeanProvider<AwsCredentialsProvider> providers) {
+        Optional<AwsCredentialsProvider> provider;
+        try {
+            provider = providers.find(null);
+        } catch (NonUniqueBeanException e) {
+            LOG.warn("role-probe found several AwsCredentialsProvider beans and none is @Primary; it verifies the"
+                    + " SDK default credential provider chain instead. Mark the provider your clients use @Primary.");
+            provider = Optional.empty();
+        }
+        return provider.map(ApplicationCredentials::of).orElseGet(ApplicationCredentials::defaultChain);
+    }
+}

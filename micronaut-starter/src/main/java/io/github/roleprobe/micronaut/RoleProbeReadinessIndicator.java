@@ -1,0 +1,71 @@
+package io.github.roleprobe.micronaut;
+
+import io.github.roleprobe.verify.IdentityVerifier;
+import io.github.roleprobe.verify.VerificationSnapshot;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.core.async.publisher.Publishers;
+import io.micronaut.core.util.StringUtils;
+import io.micronaut.health.HealthStatus;
+import io.micronaut.management.endpoint.health.HealthEndpoint;
+import io.micronaut.management.health.indicator.HealthIndicator;
+import io.micronaut.management.health.indicator.HealthResult;
+import io.micronaut.management.health.indicator.annotation.Readiness;
+import jakarta.inject.Singleton;
+import java.util.Optional;
+import org.reactivestreams.Publisher;
+
+/**
+ * Holds {@code /health/readiness} DOWN until STS confirmed that the application's credentials belong to an
+ * expected role ({@link VerificationSnapshot#ready()}).
+ *
+ * <p>Micronaut's {@code HealthEndpoint} puts every {@link HealthIndicator} that is not qualified
+ * {@code @Liveness} into the readiness group (and every indicator into {@code /health}); the {@link Readiness}
+ * qualifier here documents the intent. Details ({@link VerificationSnapshot#details()}: state, reason, remedy,
+ * caller ARN, credential source, masked access key id, times, attempts) are shown only as
+ * {@code endpoints.health.details-visible} allows; they never hold a secret.
+ *
+ * <p>When role-probe is inactive (outside Kubernetes with no expected role) this indicator is UP with a
+ * {@code state} of {@code INACTIVE} and the reason.
+ *
+ * <p>Thread-safe. {@link #getResult()} only reads the verifier's latest snapshot: it never blocks, never
+ * resolves credentials and never calls STS, so any probe rate is free.
+ */
+@Singleton
+@Readiness
+@Requires(property = RoleProbeConfiguration.ENABLED, notEquals = StringUtils.FALSE)
+@Requires(beans = HealthEndpoint.class)
+public class RoleProbeReadinessIndicator implements HealthIndicator {
+
+    /** The name of this indicator in health payloads: {@value}. */
+    public static final String NAME = "roleProbe";
+
+    private final IdentityVerifier verifier;
+    private final String inactiveReason;
+
+    /**
+     * @param verifier the verifier; empty when role-probe is inactive
+     * @param activation the startup decision, for the inactive reason
+     */
+    public RoleProbeReadinessIndicator(Optional<IdentityVerifier> verifier, RoleProbeActivation activation) {
+        this.verifier = verifier.orElse(null);
+        this.inactiveReason = activation.inactiveReason().orElse("");
+    }
+
+    /**
+     * Reports readiness from the latest snapshot.
+     *
+     * @return a publisher of exactly one result, completing at once: UP when verified (stale included) or when
+     *     role-probe is inactive, else DOWN
+     */
+    @Override
+    public Publisher<HealthResult> getResult() {
+        if (verifier == null) {
+            return Publishers.just(HealthResult.builder(NAME, HealthStatus.UP)
+                    .details(InactiveDetails.of(inactiveReason)).build());
+        }
+        VerificationSnapshot snapshot = verifier.snapshot();
+        return Publishers.just(HealthResult.builder(NAME, snapshot.ready() ? HealthStatus.UP : HealthStatus.DOWN)
+                .details(snapshot.details())
+                .build());
+    }
+}

@@ -1,0 +1,110 @@
+package io.github.roleprobe.micronaut;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import io.github.roleprobe.config.InvalidSettingException;
+import io.github.roleprobe.config.RoleProbeConfig;
+import io.micronaut.context.ApplicationContext;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Binding of {@code role-probe.*} and startup failure on invalid values. */
+class RoleProbeConfigurationTest {
+
+    @Test
+    void everyKeyBindsIntoCoreConfig() {
+        try (ApplicationContext context = ApplicationContext.run(Map.of(
+                "role-probe.enabled", "false",
+                "role-probe.role-arns", "arn:aws:iam::111122223333:role/orders,arn:aws:iam::111122223333:role/team/billing",
+                "role-probe.region", "eu-west-1",
+                "role-probe.sts-endpoint", "https://sts.eu-west-1.amazonaws.com",
+                "role-probe.backoff.initial", "100ms",
+                "role-probe.backoff.max", "2s",
+                "role-probe.refresh-interval", "30s",
+                "role-probe.max-age", "10m",
+                "role-probe.liveness-grace", "90s",
+                "role-probe.sts-timeout", "3s"))) {
+            RoleProbeConfig config = context.getBean(RoleProbeConfiguration.class).toRoleProbeConfig();
+
+            assertThat(config.roleArns()).map(Object::toString).containsExactly(
+                    "arn:aws:iam::111122223333:role/orders", "arn:aws:iam::111122223333:role/team/billing");
+            assertThat(config.region()).contains("eu-west-1");
+            assertThat(config.stsEndpoint()).contains(URI.create("https://sts.eu-west-1.amazonaws.com"));
+            assertThat(config.backoffInitial()).isEqualTo(Duration.ofMillis(100));
+            assertThat(config.backoffMax()).isEqualTo(Duration.ofSeconds(2));
+            assertThat(config.refreshInterval()).isEqualTo(Duration.ofSeconds(30));
+            assertThat(config.maxAge()).isEqualTo(Duration.ofMinutes(10));
+            assertThat(config.livenessGrace()).isEqualTo(Duration.ofSeconds(90));
+            assertThat(config.stsTimeout()).isEqualTo(Duration.ofSeconds(3));
+        }
+    }
+
+    @Test
+    void defaultsAreCoreDefaults() {
+        try (ApplicationContext context = ApplicationContext.run(Map.of("role-probe.enabled", "false"))) {
+            RoleProbeConfiguration configuration = context.getBean(RoleProbeConfiguration.class);
+            RoleProbeConfig config = configuration.toRoleProbeConfig();
+
+            assertThat(configuration.getRoleArns()).isEmpty();
+            assertThat(config.region()).isEmpty();
+            assertThat(config.stsEndpoint()).isEmpty();
+            assertThat(config.backoffInitial()).isEqualTo(RoleProbeConfig.DEFAULT_BACKOFF_INITIAL).isEqualTo(Duration.ofMillis(200));
+            assertThat(config.backoffMax()).isEqualTo(RoleProbeConfig.DEFAULT_BACKOFF_MAX).isEqualTo(Duration.ofSeconds(5));
+            assertThat(config.refreshInterval()).isEqualTo(Duration.ofMinutes(1));
+            assertThat(config.maxAge()).isEqualTo(Duration.ofMinutes(15));
+            assertThat(config.livenessGrace()).isEqualTo(Duration.ofSeconds(60));
+            assertThat(config.stsTimeout()).isEqualTo(Duration.ofSeconds(5));
+        }
+        try (ApplicationContext context = ApplicationContext.run(Map.of("role-probe.enabled", "false"))) {
+            assertThat(context.getBean(RoleProbeConfiguration.class).isEnabled()).isFalse();
+        }
+    }
+
+    @Test
+    void malformedRoleArnFailsStartupNamingSettingValueAndExample() {
+        Throwable failure = catchThrowable(() -> RunningApp.start(Map.of(
+                "role-probe.role-arns", "arn:aws:iam::12345:role/x")).close());
+
+        assertThat(failure).isNotNull();
+        assertThat(failure.getMessage()).as("the startup failure's own message")
+                .contains("role-probe.role-arns", "arn:aws:iam::12345:role/x", "arn:aws:iam::111122223333:role/orders");
+        assertThat(rootCause(failure)).isInstanceOf(InvalidSettingException.class);
+        assertThat(((InvalidSettingException) rootCause(failure)).setting()).isEqualTo("role-probe.role-arns");
+        assertThat(messageChain(failure)).anySatisfy(m -> assertThat(m)
+                .contains("role-probe.role-arns")
+                .contains("arn:aws:iam::12345:role/x")
+                .contains("arn:aws:iam::111122223333:role/orders"));
+        assertThat(SimulatedPodTest.verifierThreadAlive()).isFalse();
+    }
+
+    @Test
+    void invalidDurationFailsStartupNamingTheSetting() {
+        Throwable failure = catchThrowable(() -> RunningApp.start(Map.of(
+                "role-probe.role-arns", "arn:aws:iam::111122223333:role/orders",
+                "role-probe.backoff.initial", "2s",
+                "role-probe.backoff.max", "1s")).close());
+
+        assertThat(messageChain(failure)).anySatisfy(m -> assertThat(m).contains("role-probe.backoff.max", "PT1S"));
+    }
+
+    private static Throwable rootCause(Throwable failure) {
+        Throwable t = failure;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    private static List<String> messageChain(Throwable failure) {
+        List<String> messages = new ArrayList<>();
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            messages.add(String.valueOf(t.getMessage()));
+        }
+        return messages;
+    }
+}

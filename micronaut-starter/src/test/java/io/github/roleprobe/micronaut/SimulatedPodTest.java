@@ -1,0 +1,106 @@
+package io.github.roleprobe.micronaut;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.roleprobe.environment.PodEnvironment;
+import io.github.roleprobe.testkit.EksPodSimulator;
+import io.github.roleprobe.verify.IdentityVerifier;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+
+/**
+ * Runs an {@link EksPodSimulator} and a Micronaut application per test. After each test: closes the application,
+ * scans every health payload and every log line of the test for the secrets the simulator issued, then closes the
+ * simulator, which restores the system properties it set.
+ */
+abstract class SimulatedPodTest {
+
+    static final String ROLE = "arn:aws:iam::111122223333:role/orders";
+    static final PodEnvironment IN_KUBERNETES = PodEnvironment.of(Map.of("KUBERNETES_SERVICE_HOST", "10.0.0.1"));
+    static final PodEnvironment OUTSIDE_KUBERNETES = PodEnvironment.of(Map.of());
+
+    EksPodSimulator simulator;
+    RunningApp app;
+    private LogCapture logs;
+    private final List<String> scannedBodies = new ArrayList<>();
+
+    @BeforeEach
+    void captureLogs() {
+        logs = new LogCapture();
+    }
+
+    @AfterEach
+    void closeAndScanForSecrets() {
+        try {
+            closeApp();
+            if (simulator != null) {
+                Set<String> secrets = simulator.issuedSecrets();
+                List<String> lines = logs.lines();
+                for (String secret : secrets) {
+                    assertThat(scannedBodies).as("health payloads").noneMatch(b -> b.contains(secret));
+                    assertThat(lines).as("log lines").noneMatch(l -> l.contains(secret));
+                }
+            }
+        } finally {
+            logs.close();
+            if (simulator != null) {
+                simulator.close();
+                simulator = null;
+            }
+        }
+        assertThat(System.getProperty("aws.containerCredentialsFullUri")).isNull();
+    }
+
+    /** Starts the scenario and points the SDK at it (before any application context starts). */
+    EksPodSimulator simulate(EksPodSimulator.Builder scenario) {
+        simulator = scenario.start();
+        simulator.applySystemProperties();
+        return simulator;
+    }
+
+    /** Starts the application with role-probe settings for fast tests and details visible. */
+    RunningApp start(Map<String, Object> overrides, Object... singletons) {
+        Map<String, Object> properties = new HashMap<>();
+        properties.put("role-probe.backoff.initial", "50ms");
+        properties.put("role-probe.backoff.max", "500ms");
+        properties.put("endpoints.health.details-visible", "ANONYMOUS");
+        properties.putAll(overrides);
+        app = RunningApp.start(properties, singletons);
+        return app;
+    }
+
+    void closeApp() {
+        if (app != null) {
+            scannedBodies.addAll(app.bodies());
+            app.close();
+            app = null;
+        }
+    }
+
+    LogCapture logs() {
+        return logs;
+    }
+
+    static boolean verifierThreadAlive() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(t -> t.isAlive() && IdentityVerifier.THREAD_NAME.equals(t.getName()));
+    }
+
+    static boolean awaitNoVerifierThread(Duration timeout) throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (verifierThreadAlive()) {
+            if (Instant.now().isAfter(deadline)) {
+                return false;
+            }
+            Thread.sleep(20);
+        }
+        return true;
+    }
+}

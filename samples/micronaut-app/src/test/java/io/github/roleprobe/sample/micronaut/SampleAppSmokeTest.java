@@ -1,0 +1,66 @@
+package io.github.roleprobe.sample.micronaut;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.roleprobe.credentials.CredentialSource;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.services.sts.StsClient;
+
+/**
+ * Starts the sample with role-probe disabled and checks its wiring without any AWS call. The
+ * verifier itself is tested in the starter; the end-to-end run is {@code samples/demo.sh}.
+ */
+class SampleAppSmokeTest {
+
+    private static final Map<String, Object> BASE = Map.of(
+            "micronaut.server.host", "127.0.0.1",
+            "micronaut.server.port", -1,
+            "role-probe.enabled", false);
+
+    @Test
+    void servesHealthWithoutAnApplicationCredentialsProviderByDefault() throws Exception {
+        try (EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class, BASE)) {
+            ApplicationContext ctx = server.getApplicationContext();
+            assertThat(ctx.containsBean(WhoAmIController.class)).isTrue();
+            assertThat(ctx.containsBean(StsClient.class)).isTrue();
+            assertThat(ctx.findBean(AwsCredentialsProvider.class)).isEmpty();
+
+            HttpResponse<String> liveness = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(server.getURI().resolve(URI.create("/health/liveness")))
+                            .timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(liveness.statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void warmUpMakesAnEagerCredentialsProviderThatTheStsClientShares() {
+        // System properties come first in the SDK chain: the warm-up resolves without any network call.
+        System.setProperty("aws.accessKeyId", "AKIAIOSFODNN7EXAMPLE");
+        System.setProperty("aws.secretAccessKey", "not-a-secret-just-a-test-value-000000000");
+        System.setProperty("aws.region", "us-east-1");
+        try (ApplicationContext ctx = ApplicationContext.builder()
+                .properties(BASE)
+                .properties(Map.of("sample.warm-up-credentials", true))
+                .start()) {
+            AwsCredentialsProvider provider = ctx.getBean(AwsCredentialsProvider.class);
+            assertThat(CredentialSource.fromProviderName(provider.resolveCredentials().providerName()))
+                    .isEqualTo(CredentialSource.SYSTEM_PROPERTIES);
+            StsClient sts = ctx.getBean(StsClient.class);
+            assertThat(sts).isNotNull();
+        } finally {
+            System.clearProperty("aws.accessKeyId");
+            System.clearProperty("aws.secretAccessKey");
+            System.clearProperty("aws.region");
+        }
+    }
+}

@@ -87,7 +87,10 @@ public final class CallerIdentityClient implements AutoCloseable {
         String code = e.awsErrorDetails() != null && e.awsErrorDetails().errorCode() != null
                 ? e.awsErrorDetails().errorCode() : "HTTP " + e.statusCode();
         String what = "STS answered " + e.statusCode() + " " + code;
-        if (e.isThrottlingException() || e.statusCode() >= 500) {
+        if (e.isThrottlingException()) {
+            return CallerIdentityResult.failure(CallerIdentityResult.Failure.THROTTLED, what);
+        }
+        if (e.statusCode() >= 500) {
             return CallerIdentityResult.failure(CallerIdentityResult.Failure.UNAVAILABLE, what);
         }
         if (e.isClockSkewException()) {

@@ -13,8 +13,10 @@ public final class CallerIdentityResult {
 
     /** Why a call gave no identity. */
     public enum Failure {
-        /** STS did not answer usefully: timeout, connection error, 5xx, throttling, unparseable answer. */
+        /** STS did not answer usefully: timeout, connection error, 5xx, unparseable answer. */
         UNAVAILABLE,
+        /** STS answered with a throttling error. */
+        THROTTLED,
         /** STS rejected the credentials: {@code InvalidClientTokenId}, {@code ExpiredToken} and the like. */
         CREDENTIALS_REJECTED,
         /** The call cannot work as configured: no region, an endpoint answering 4xx, clock skew. */
@@ -64,6 +66,19 @@ public final class CallerIdentityResult {
     /** @return the failure kind, empty on success */
     public Optional<Failure> failure() {
         return Optional.ofNullable(failure);
+    }
+
+    /** @return the result as a {@link StsCallResult} */
+    public StsCallResult callResult() {
+        if (failure == null) {
+            return StsCallResult.SUCCESS;
+        }
+        return switch (failure) {
+            case UNAVAILABLE -> StsCallResult.UNAVAILABLE;
+            case THROTTLED -> StsCallResult.THROTTLED;
+            case CREDENTIALS_REJECTED -> StsCallResult.REJECTED;
+            case MISCONFIGURED -> StsCallResult.MISCONFIGURED;
+        };
     }
 
     /** @return the failure reason, empty on success */

@@ -10,6 +10,7 @@ import io.github.roleprobe.environment.CredentialInjection;
 import io.github.roleprobe.environment.PodEnvironment;
 import io.github.roleprobe.sts.CallerIdentityClient;
 import io.github.roleprobe.sts.CallerIdentityResult;
+import io.github.roleprobe.sts.StsCallResult;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,10 +19,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,12 +71,13 @@ public final class IdentityVerifier implements AutoCloseable {
     private final Clock clock;
     private final Backoff backoff;
     private final List<VerificationListener> listeners;
-    private final ScheduledThreadPoolExecutor executor;
+    private final VerifierScheduler scheduler;
+    private final Instant createdAt;
 
     private final Object lock = new Object();
     private volatile VerificationSnapshot snapshot;
     private CompletableFuture<VerificationSnapshot> pending;
-    private ScheduledFuture<?> scheduled;
+    private VerifierScheduler.Cancellable scheduled;
     private long generation;
     private boolean started;
     private boolean closed;
@@ -88,6 +87,7 @@ public final class IdentityVerifier implements AutoCloseable {
     private String knownCallerArn;
     private CredentialSource confirmedSource;
     private int consecutiveFailures;
+    private StsCallResult lastStsCall;
 
     private IdentityVerifier(Builder b) {
         this.config = Objects.requireNonNull(b.config, "config");
@@ -102,14 +102,9 @@ public final class IdentityVerifier implements AutoCloseable {
         this.noRoleReason = roles.missingReason();
         this.expectedRoleNames = expectedRoles.stream().map(IamRoleArn::toString).toList();
         this.sts = new CallerIdentityClient(config);
-        this.executor = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, THREAD_NAME);
-            t.setDaemon(true);
-            return t;
-        });
-        this.executor.setRemoveOnCancelPolicy(true);
-        this.executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.scheduler = b.scheduler != null ? b.scheduler : VerifierScheduler.daemonThread();
         Instant now = clock.instant();
+        this.createdAt = now;
         this.snapshot = VerificationSnapshot.builder()
                 .state(VerificationState.PENDING)
                 .reason("No verification attempt has finished yet.")
@@ -173,6 +168,11 @@ public final class IdentityVerifier implements AutoCloseable {
         return snapshot.live(clock.instant());
     }
 
+    /** @return when this verifier was built, by its clock: the start of the time-to-verified measure */
+    public Instant createdAt() {
+        return createdAt;
+    }
+
     /** @return the clock used for snapshots and liveness */
     public Clock clock() {
         return clock;
@@ -202,10 +202,10 @@ public final class IdentityVerifier implements AutoCloseable {
     // Caller holds lock.
     private void schedule(Duration delay) {
         if (scheduled != null) {
-            scheduled.cancel(false);
+            scheduled.cancel();
         }
         long token = ++generation;
-        scheduled = executor.schedule(() -> run(token), delay.toNanos(), TimeUnit.NANOSECONDS);
+        scheduled = scheduler.schedule(() -> run(token), delay);
     }
 
     private void run(long token) {
@@ -220,6 +220,8 @@ public final class IdentityVerifier implements AutoCloseable {
             done = pending;
         }
         VerificationSnapshot previous = snapshot;
+        long startNanos = System.nanoTime();
+        lastStsCall = null;
         Next next;
         try {
             next = attempt(previous);
@@ -244,19 +246,18 @@ public final class IdentityVerifier implements AutoCloseable {
                 scheduled = null;
             }
         }
-        notifyListeners(previous, current);
+        notifyListeners(new AttemptReport(previous, current, Duration.ofNanos(System.nanoTime() - startNanos),
+                lastStsCall));
         done.complete(current);
     }
 
-    private void notifyListeners(VerificationSnapshot previous, VerificationSnapshot current) {
-        boolean changed = previous.state() != current.state()
-                || !previous.wrongIdentityKind().equals(current.wrongIdentityKind())
-                || previous.stale() != current.stale();
+    private void notifyListeners(AttemptReport report) {
+        boolean changed = report.stateChanged();
         for (VerificationListener listener : listeners) {
             try {
-                listener.attemptFinished(previous, current);
+                listener.attemptFinished(report);
                 if (changed) {
-                    listener.stateChanged(previous, current);
+                    listener.stateChanged(report.previous(), report.current());
                 }
             } catch (RuntimeException e) {
                 LOG.warn("role-probe listener {} failed: {}", listener.getClass().getName(), e.getClass().getName());
@@ -316,6 +317,7 @@ public final class IdentityVerifier implements AutoCloseable {
 
         b.stsCalls(previous.stsCalls() + 1);
         CallerIdentityResult answer = sts.getCallerIdentity(resolved.credentials());
+        lastStsCall = answer.callResult();
         if (answer.arn().isPresent()) {
             knownAccessKeyId = resolved.accessKeyId();
             knownCallerArn = answer.arn().get();
@@ -323,7 +325,9 @@ public final class IdentityVerifier implements AutoCloseable {
         }
         CallerIdentityResult.Failure failure = answer.failure().orElseThrow();
         String reason = answer.reason().orElse("");
-        if (verified && failure == CallerIdentityResult.Failure.UNAVAILABLE && resolved.source() == confirmedSource) {
+        boolean unavailable = failure == CallerIdentityResult.Failure.UNAVAILABLE
+                || failure == CallerIdentityResult.Failure.THROTTLED;
+        if (verified && unavailable && resolved.source() == confirmedSource) {
             return new Next(finish(previous, b.state(VerificationState.VERIFIED).stale(true)
                     .reason("Confirmed at " + previous.lastConfirmed().map(Instant::toString).orElse("?")
                             + "; renewing the confirmation failed: " + reason)
@@ -332,7 +336,8 @@ public final class IdentityVerifier implements AutoCloseable {
         credentials.unpin();
         b.callerArn(null);
         switch (failure) {
-            case UNAVAILABLE -> b.state(VerificationState.STS_UNAVAILABLE).reason(reason).remedy(Remedies.STS_UNAVAILABLE);
+            case UNAVAILABLE, THROTTLED ->
+                    b.state(VerificationState.STS_UNAVAILABLE).reason(reason).remedy(Remedies.STS_UNAVAILABLE);
             case CREDENTIALS_REJECTED -> b.state(VerificationState.NO_CREDENTIALS).reason(reason).remedy(Remedies.NO_CREDENTIALS);
             default -> b.state(VerificationState.MISCONFIGURED).reason(reason).remedy(Remedies.MISCONFIGURED);
         }
@@ -407,16 +412,11 @@ public final class IdentityVerifier implements AutoCloseable {
             waiting = pending;
             pending = null;
             if (scheduled != null) {
-                scheduled.cancel(false);
+                scheduled.cancel();
             }
         }
-        executor.shutdownNow();
-        try {
-            if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
-                LOG.warn("role-probe verifier thread did not stop within 5 s");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (!scheduler.shutdown(Duration.ofSeconds(5))) {
+            LOG.warn("role-probe verifier thread did not stop within 5 s");
         }
         sts.close();
         credentials.close();
@@ -432,6 +432,7 @@ public final class IdentityVerifier implements AutoCloseable {
         private PodEnvironment environment;
         private Clock clock;
         private DoubleSupplier random;
+        private VerifierScheduler scheduler;
         private final List<VerificationListener> listeners = new ArrayList<>();
 
         private Builder() {
@@ -467,6 +468,16 @@ public final class IdentityVerifier implements AutoCloseable {
         /** @param v random numbers in [0, 1) for backoff jitter; default {@link ThreadLocalRandom} @return this builder */
         public Builder random(DoubleSupplier v) {
             random = v;
+            return this;
+        }
+
+        /**
+         * @param v runs the attempts; default {@link VerifierScheduler#daemonThread()}. Shut down by
+         *     {@link IdentityVerifier#close()}.
+         * @return this builder
+         */
+        public Builder scheduler(VerifierScheduler v) {
+            scheduler = v;
             return this;
         }
 

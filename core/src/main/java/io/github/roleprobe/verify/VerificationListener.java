@@ -9,10 +9,9 @@ public interface VerificationListener {
     /**
      * Called after every finished attempt.
      *
-     * @param previous the snapshot before the attempt
-     * @param current the snapshot the attempt published
+     * @param report the snapshots before and after, the attempt's duration and its STS call result
      */
-    default void attemptFinished(VerificationSnapshot previous, VerificationSnapshot current) {
+    default void attemptFinished(AttemptReport report) {
     }
 
     /**

@@ -38,6 +38,7 @@ class IdentityVerifierScenariosTest {
 
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private final List<VerificationSnapshot> published = new CopyOnWriteArrayList<>();
+    private final List<AttemptReport> reports = new CopyOnWriteArrayList<>();
     private LogCapture logs;
     private EksPodSimulator pod;
 
@@ -86,8 +87,9 @@ class IdentityVerifierScenariosTest {
                 .listener(new LoggingListener())
                 .listener(new VerificationListener() {
                     @Override
-                    public void attemptFinished(VerificationSnapshot previous, VerificationSnapshot current) {
-                        published.add(current);
+                    public void attemptFinished(AttemptReport report) {
+                        published.add(report.current());
+                        reports.add(report);
                     }
                 });
         if (credentials != null) {
@@ -159,6 +161,7 @@ class IdentityVerifierScenariosTest {
                 .allSatisfy(s -> assertThat(s.callerArn()).isNotEqualTo(pod.nodeRoleCallerArn()));
         // One access key id always has one identity: the node role is asked about once.
         assertThat(pod.counters().stsGetCallerIdentityCalls()).isEqualTo(2);
+        assertThat(reports.stream().filter(r -> r.stsCall().isPresent()).count()).isEqualTo(2);
     }
 
     @Test
@@ -245,8 +248,9 @@ class IdentityVerifierScenariosTest {
                 })
                 .listener(new VerificationListener() {
                     @Override
-                    public void attemptFinished(VerificationSnapshot previous, VerificationSnapshot current) {
-                        published.add(current);
+                    public void attemptFinished(AttemptReport report) {
+                        published.add(report.current());
+                        reports.add(report);
                     }
                 })
                 .build();
@@ -263,6 +267,10 @@ class IdentityVerifierScenariosTest {
             assertThat(p.state()).isEqualTo(VerificationState.STS_UNAVAILABLE);
             assertThat(p.reason()).contains("Throttling");
         });
+        assertThat(reports.subList(0, 10)).allSatisfy(r ->
+                assertThat(r.stsCall()).contains(io.github.roleprobe.sts.StsCallResult.THROTTLED));
+        assertThat(reports.get(10).stsCall()).contains(io.github.roleprobe.sts.StsCallResult.SUCCESS);
+        assertThat(reports.get(10).stateChanged()).isTrue();
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.github.roleprobe.micronaut;
 
+import io.github.roleprobe.verify.RoleProbeActivation;
+
 import io.github.roleprobe.credentials.ApplicationCredentials;
 import io.github.roleprobe.environment.PodEnvironment;
 import io.github.roleprobe.verify.IdentityVerifier;

@@ -1,5 +1,7 @@
 package io.github.roleprobe.micronaut;
 
+import io.github.roleprobe.verify.RoleProbeActivation;
+
 import io.github.roleprobe.verify.IdentityVerifier;
 import io.github.roleprobe.verify.VerificationSnapshot;
 import io.micronaut.context.annotation.Requires;
@@ -11,6 +13,7 @@ import io.micronaut.management.health.indicator.HealthIndicator;
 import io.micronaut.management.health.indicator.HealthResult;
 import io.micronaut.management.health.indicator.annotation.Liveness;
 import jakarta.inject.Singleton;
+import java.util.Map;
 import java.util.Optional;
 import org.reactivestreams.Publisher;
 
@@ -37,7 +40,7 @@ public class RoleProbeLivenessIndicator implements HealthIndicator {
     public static final String NAME = "roleProbeLiveness";
 
     private final IdentityVerifier verifier;
-    private final String inactiveReason;
+    private final Map<String, Object> inactiveDetails;
 
     /**
      * @param verifier the verifier; empty when role-probe is inactive
@@ -45,7 +48,7 @@ public class RoleProbeLivenessIndicator implements HealthIndicator {
      */
     public RoleProbeLivenessIndicator(Optional<IdentityVerifier> verifier, RoleProbeActivation activation) {
         this.verifier = verifier.orElse(null);
-        this.inactiveReason = activation.inactiveReason().orElse("");
+        this.inactiveDetails = activation.inactiveDetails();
     }
 
     /**
@@ -58,7 +61,7 @@ public class RoleProbeLivenessIndicator implements HealthIndicator {
     public Publisher<HealthResult> getResult() {
         if (verifier == null) {
             return Publishers.just(HealthResult.builder(NAME, HealthStatus.UP)
-                    .details(InactiveDetails.of(inactiveReason)).build());
+                    .details(inactiveDetails).build());
         }
         VerificationSnapshot snapshot = verifier.snapshot();
         boolean live = snapshot.live(verifier.clock().instant());

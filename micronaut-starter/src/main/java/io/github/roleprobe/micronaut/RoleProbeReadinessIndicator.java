@@ -1,5 +1,7 @@
 package io.github.roleprobe.micronaut;
 
+import io.github.roleprobe.verify.RoleProbeActivation;
+
 import io.github.roleprobe.verify.IdentityVerifier;
 import io.github.roleprobe.verify.VerificationSnapshot;
 import io.micronaut.context.annotation.Requires;
@@ -11,6 +13,7 @@ import io.micronaut.management.health.indicator.HealthIndicator;
 import io.micronaut.management.health.indicator.HealthResult;
 import io.micronaut.management.health.indicator.annotation.Readiness;
 import jakarta.inject.Singleton;
+import java.util.Map;
 import java.util.Optional;
 import org.reactivestreams.Publisher;
 
@@ -40,7 +43,7 @@ public class RoleProbeReadinessIndicator implements HealthIndicator {
     public static final String NAME = "roleProbe";
 
     private final IdentityVerifier verifier;
-    private final String inactiveReason;
+    private final Map<String, Object> inactiveDetails;
 
     /**
      * @param verifier the verifier; empty when role-probe is inactive
@@ -48,7 +51,7 @@ public class RoleProbeReadinessIndicator implements HealthIndicator {
      */
     public RoleProbeReadinessIndicator(Optional<IdentityVerifier> verifier, RoleProbeActivation activation) {
         this.verifier = verifier.orElse(null);
-        this.inactiveReason = activation.inactiveReason().orElse("");
+        this.inactiveDetails = activation.inactiveDetails();
     }
 
     /**
@@ -61,7 +64,7 @@ public class RoleProbeReadinessIndicator implements HealthIndicator {
     public Publisher<HealthResult> getResult() {
         if (verifier == null) {
             return Publishers.just(HealthResult.builder(NAME, HealthStatus.UP)
-                    .details(InactiveDetails.of(inactiveReason)).build());
+                    .details(inactiveDetails).build());
         }
         VerificationSnapshot snapshot = verifier.snapshot();
         return Publishers.just(HealthResult.builder(NAME, snapshot.ready() ? HealthStatus.UP : HealthStatus.DOWN)

@@ -1,5 +1,7 @@
 package io.github.roleprobe.micronaut;
 
+import io.github.roleprobe.verify.RoleProbeActivation;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 

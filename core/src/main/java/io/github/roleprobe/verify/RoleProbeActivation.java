@@ -1,8 +1,8 @@
-package io.github.roleprobe.micronaut;
+package io.github.roleprobe.verify;
 
 import io.github.roleprobe.config.RoleProbeConfig;
 import io.github.roleprobe.environment.PodEnvironment;
-import io.github.roleprobe.verify.ExpectedRoles;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -14,9 +14,12 @@ import java.util.Optional;
  * misconfiguration that the verifier reports. Outside Kubernetes with no role (a laptop, a CI job) role-probe is
  * inactive: no verifier runs and the health indicators report UP with the reason.
  *
- * <p>Immutable and thread-safe.
+ * <p>Both framework starters take this decision the same way. Immutable and thread-safe.
  */
 public final class RoleProbeActivation {
+
+    /** The value of the {@code state} health detail when no verifier runs: {@value}. */
+    public static final String INACTIVE_STATE = "INACTIVE";
 
     private final RoleProbeConfig config;
     private final PodEnvironment environment;
@@ -58,6 +61,16 @@ public final class RoleProbeActivation {
         return Optional.of("role-probe is inactive: not running in Kubernetes (KUBERNETES_SERVICE_HOST is unset)"
                 + " and no expected role (" + RoleProbeConfig.ROLE_ARNS + " is not set and AWS_ROLE_ARN is absent)."
                 + " Set " + RoleProbeConfig.ROLE_ARNS + " to verify the identity here too.");
+    }
+
+    /**
+     * Health details for a process where role-probe is inactive.
+     *
+     * @return an immutable map with {@code state} ({@value #INACTIVE_STATE}) and {@code reason}; empty when active
+     */
+    public Map<String, Object> inactiveDetails() {
+        return inactiveReason().<Map<String, Object>>map(r -> Map.of("state", INACTIVE_STATE, "reason", r))
+                .orElse(Map.of());
     }
 
     /** @return the validated configuration */

@@ -1,0 +1,50 @@
+package io.github.roleprobe.verify;
+
+import java.time.Duration;
+
+/**
+ * Runs the verifier's attempts. The verifier never runs two attempts at once: it schedules the next one
+ * only after the previous one finished, so an implementation may run tasks on any single thread.
+ *
+ * <p>The default, {@link #daemonThread()}, runs them on one daemon thread named
+ * {@value IdentityVerifier#THREAD_NAME}. Simulations replace it with a virtual-time scheduler that runs
+ * due tasks when its clock is advanced, so that hours of verifier behaviour take no wall-clock time.
+ * Implementations must be thread-safe.
+ */
+public interface VerifierScheduler {
+
+    /**
+     * Runs {@code task} once after {@code delay}.
+     *
+     * @param task the task; it does not throw
+     * @param delay zero or positive
+     * @return a handle to cancel the task if it has not started
+     */
+    Cancellable schedule(Runnable task, Duration delay);
+
+    /**
+     * Stops running tasks: cancels pending ones, interrupts a running one and waits for it up to
+     * {@code timeout}. Idempotent.
+     *
+     * @param timeout how long to wait for a running task
+     * @return {@code true} when no task is running any more
+     */
+    boolean shutdown(Duration timeout);
+
+    /** A scheduled task that can be cancelled. */
+    @FunctionalInterface
+    interface Cancellable {
+        /** Cancels the task if it has not started; no effect otherwise. */
+        void cancel();
+    }
+
+    /**
+     * Returns a scheduler with one daemon thread named {@value IdentityVerifier#THREAD_NAME}, started
+     * lazily with the first task.
+     *
+     * @return a new scheduler
+     */
+    static VerifierScheduler daemonThread() {
+        return new DaemonThreadScheduler();
+    }
+}

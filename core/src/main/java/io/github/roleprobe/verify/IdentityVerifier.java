@@ -247,7 +247,7 @@ public final class IdentityVerifier implements AutoCloseable {
             }
         }
         notifyListeners(new AttemptReport(previous, current, Duration.ofNanos(System.nanoTime() - startNanos),
-                lastStsCall));
+                lastStsCall, createdAt));
         done.complete(current);
     }
 

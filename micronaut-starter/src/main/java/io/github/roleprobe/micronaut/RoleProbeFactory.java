@@ -6,6 +6,7 @@ import io.github.roleprobe.credentials.ApplicationCredentials;
 import io.github.roleprobe.environment.PodEnvironment;
 import io.github.roleprobe.verify.IdentityVerifier;
 import io.github.roleprobe.verify.LoggingListener;
+import io.github.roleprobe.verify.VerificationListener;
 import io.micronaut.context.BeanProvider;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
@@ -15,6 +16,7 @@ import io.micronaut.context.exceptions.DisabledBeanException;
 import io.micronaut.context.exceptions.NonUniqueBeanException;
 import io.micronaut.core.util.StringUtils;
 import jakarta.inject.Singleton;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +33,8 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
  *       context starts, closed (background thread stopped) when the context closes. It verifies the
  *       application's own {@link AwsCredentialsProvider} bean when there is exactly one (or one marked
  *       {@code @Primary}), else the SDK default credential provider chain. It is absent when role-probe is
- *       inactive (see {@link RoleProbeActivation}).</li>
+ *       inactive (see {@link RoleProbeActivation}). Every {@link VerificationListener} bean listens to it
+ *       (role-probe's metrics are one, see {@link RoleProbeMetricsFactory}).</li>
  * </ul>
  *
  * <p>A {@link PodEnvironment} bean, when the application context has one, replaces the process environment
@@ -70,23 +73,26 @@ public class RoleProbeFactory {
      *
      * @param activation the decision; when inactive the bean is disabled (absent)
      * @param credentialsProviders the application's {@link AwsCredentialsProvider} beans, if any
+     * @param listeners every {@link VerificationListener} bean (for example role-probe's metrics), registered
+     *     before the first attempt
      * @return the started verifier; closed by the context on shutdown
      * @throws DisabledBeanException when role-probe is inactive, so that no verifier bean exists
      */
     @Context
     @Bean(preDestroy = "close")
     IdentityVerifier identityVerifier(RoleProbeActivation activation,
-                                      BeanProvider<AwsCredentialsProvider> credentialsProviders) {
+                                      BeanProvider<AwsCredentialsProvider> credentialsProviders,
+                                      List<VerificationListener> listeners) {
         if (!activation.active()) {
             throw new DisabledBeanException(activation.inactiveReason().orElse("role-probe is inactive"));
         }
-        return IdentityVerifier.builder()
+        IdentityVerifier.Builder builder = IdentityVerifier.builder()
                 .config(activation.config())
                 .environment(activation.environment())
                 .credentials(applicationCredentials(credentialsProviders))
-                .listener(new LoggingListener())
-                .build()
-                .start();
+                .listener(new LoggingListener());
+        listeners.forEach(builder::listener);
+        return builder.build().start();
     }
 
     private static ApplicationCredentials applicationCredentials(BeanProvider<AwsCredentialsProvider> providers) {

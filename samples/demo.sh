@@ -2,15 +2,17 @@
 # role-probe demo: a simulated EKS pod (Pod Identity agent, IMDS with the node role, STS, all on
 # 127.0.0.1) and the sample service, with a timeline of its readiness and liveness probes.
 #
-#   samples/demo.sh [pod-identity | not-injected | stuck-on-node-role]
+#   samples/demo.sh [spring | micronaut] [pod-identity | not-injected | stuck-on-node-role]
+#
+# Without an app argument it runs the Micronaut sample; `spring` runs the Spring Boot sample.
 #
 # Exits 0 only when the scenario ends as expected. Needs a JDK 17+ and curl; jq is used when present.
 # Environment knobs:
 #   DEMO_SKIP_BUILD=1   reuse the jars and classpath built by an earlier run
 #   DEMO_TIMEOUT=60     seconds to wait for the expected outcome
 #   DEMO_KEEP_LOGS=1    keep the temporary directory with the simulator and app logs
-#   DEMO_CONSISTENT_AFTER=<seconds>  when the association becomes effective (default 5, 15 for
-#                       stuck-on-node-role)
+#   DEMO_CONSISTENT_AFTER=<seconds>  when the association becomes effective (default 5; 8 for
+#                       stuck-on-node-role, where the agent also fails the app's first request)
 #   DEMO_NO_JQ=1        read the health JSON with grep/sed even when jq is installed
 set -euo pipefail
 
@@ -19,10 +21,14 @@ ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
 
 usage() {
   cat >&2 <<'EOF'
-usage: samples/demo.sh [scenario]
+usage: samples/demo.sh [app] [scenario]
+
+apps:
+  micronaut           (default) samples/micronaut-app, probes /health/readiness and /health/liveness
+  spring              samples/spring-boot-app, probes /actuator/health/readiness and /actuator/health/liveness
 
 scenarios:
-  pod-identity        (default) the Pod Identity association becomes effective 10 s after the pod
+  pod-identity        (default) the Pod Identity association becomes effective 5 s after the pod
                       starts; readiness stays DOWN until STS confirms the pod role, then goes UP.
   not-injected        the pod was admitted without Pod Identity env; readiness stays DOWN with
                       NOT_INJECTED and a remedy, liveness stays UP (a restart would not help).
@@ -33,8 +39,11 @@ EOF
 }
 
 # ---------------------------------------------------------------------------------------------
-# Arguments. The app under test is a variable so that another sample (e.g. a Spring app) can be
-# selected by a future argument without touching the rest of the script.
+# Arguments: an optional app, then an optional scenario.
+APP_NAME="micronaut"
+case "${1:-}" in
+  spring|micronaut) APP_NAME="$1"; shift ;;
+esac
 SCENARIO="${1:-pod-identity}"
 if [[ $# -gt 1 ]]; then usage; exit 2; fi
 case "$SCENARIO" in
@@ -43,26 +52,52 @@ case "$SCENARIO" in
   *) echo "unknown scenario: $SCENARIO" >&2; usage; exit 2 ;;
 esac
 
-APP_NAME="micronaut"
-APP_MODULE="samples/micronaut-app"
-APP_JAR="$ROOT/$APP_MODULE/target/role-probe-sample-micronaut-app-0.1.0-SNAPSHOT-all.jar"
-READINESS_PATH="/health/readiness"
-LIVENESS_PATH="/health/liveness"
+# What differs between the sample apps. STATE_PATH: where the verifier's state and details are read;
+# empty means from the readiness (else liveness) answer itself. Spring Boot's probe groups answer only
+# {"status": ...}, so the Spring app's details come from the roleProbe health component.
+# *_ENV: the environment variable names of sample.warm-up-credentials and role-probe.liveness-grace
+# (Micronaut maps ROLE_PROBE_LIVENESS_GRACE; Spring Boot's relaxed binding drops the dashes).
+case "$APP_NAME" in
+  micronaut)
+    APP_MODULE="samples/micronaut-app"
+    APP_JAR="$ROOT/$APP_MODULE/target/role-probe-sample-micronaut-app-0.1.0-SNAPSHOT-all.jar"
+    READINESS_PATH="/health/readiness"
+    LIVENESS_PATH="/health/liveness"
+    STATE_PATH=""
+    HOST_PORT_PROPS=(-Dmicronaut.server.host=127.0.0.1 -Dmicronaut.server.port=)
+    WARM_UP_ENV="SAMPLE_WARM_UP_CREDENTIALS"
+    GRACE_ENV="ROLE_PROBE_LIVENESS_GRACE"
+    ;;
+  spring)
+    APP_MODULE="samples/spring-boot-app"
+    APP_JAR="$ROOT/$APP_MODULE/target/role-probe-sample-spring-boot-app-0.1.0-SNAPSHOT.jar"
+    READINESS_PATH="/actuator/health/readiness"
+    LIVENESS_PATH="/actuator/health/liveness"
+    STATE_PATH="/actuator/health/roleProbe"
+    HOST_PORT_PROPS=(-Dserver.address=127.0.0.1 -Dserver.port=)
+    WARM_UP_ENV="SAMPLE_WARMUPCREDENTIALS"
+    GRACE_ENV="ROLEPROBE_LIVENESSGRACE"
+    ;;
+esac
 WHOAMI_PATH="/whoami"
+LABEL="$SCENARIO"; [[ "$APP_NAME" != micronaut ]] && LABEL="$APP_NAME $SCENARIO"
 
 ROLE_ARN="arn:aws:iam::111122223333:role/orders"
 # The Pod Identity association becomes effective this long after the simulated pod starts. The app
-# itself needs a few seconds to start (more on a busy machine): 10 s leaves a visible window in
-# which the app runs but the agent cannot serve the role yet.
+# itself needs a few seconds to start (more on a busy machine), so on a quiet machine the window in
+# which the app runs but the agent cannot serve the role yet is short; DEMO_CONSISTENT_AFTER widens it.
 CONSISTENT_AFTER_S=5
 LIVENESS_GRACE="5s"
 TIMEOUT_S="${DEMO_TIMEOUT:-60}"
 STABLE_POLLS=4          # not-injected: polls the outcome must hold for
 POLL_MS=500
+CONSISTENT_AFTER_REQUESTS=0
 if [[ "$SCENARIO" == stuck-on-node-role ]]; then
-  # Leave the app time to start and resolve its credentials while the association is not yet
-  # effective; the outcome then has to hold after the association works.
-  CONSISTENT_AFTER_S=15
+  # The app's start-up resolution is the agent's first request and always fails, however long the
+  # JVM takes to start: its long-lived chain falls through to IMDS. The outcome then has to hold
+  # after the association works.
+  CONSISTENT_AFTER_S=8
+  CONSISTENT_AFTER_REQUESTS=1
 fi
 CONSISTENT_AFTER_S="${DEMO_CONSISTENT_AFTER:-$CONSISTENT_AFTER_S}"
 
@@ -133,7 +168,8 @@ else
   log "==> starting the simulated EKS pod (scenario $SIM_SCENARIO: association effective after ${CONSISTENT_AFTER_S}s, IMDS serves the node role)"
 fi
 "$JAVA" -cp "$TESTKIT_JAR:$(cat "$CP_FILE")" io.github.roleprobe.testkit.SimulatorMain \
-  --scenario "$SIM_SCENARIO" --consistent-after "${CONSISTENT_AFTER_S}s" --role-arn "$ROLE_ARN" \
+  --scenario "$SIM_SCENARIO" --consistent-after "${CONSISTENT_AFTER_S}s" \
+  --consistent-after-requests "$CONSISTENT_AFTER_REQUESTS" --role-arn "$ROLE_ARN" \
   --env-file "$ENV_FILE" <"$WORK/sim.stdin" >"$SIM_OUT" 2>&1 &
 SIM_PID=$!
 exec 3>"$WORK/sim.stdin"
@@ -162,10 +198,10 @@ PORT="$(free_port)"
 BASE="http://127.0.0.1:$PORT"
 APP_OUT="$WORK/app.log"
 
-APP_PROPS=(-Dmicronaut.server.host=127.0.0.1 -Dmicronaut.server.port="$PORT")
+APP_PROPS=("${HOST_PORT_PROPS[0]}" "${HOST_PORT_PROPS[1]}$PORT")
 APP_ENV=(ROLE_PROBE_ROLE_ARN="$ROLE_ARN")
 if [[ "$SCENARIO" == stuck-on-node-role ]]; then
-  APP_ENV+=(SAMPLE_WARM_UP_CREDENTIALS=true ROLE_PROBE_LIVENESS_GRACE="$LIVENESS_GRACE")
+  APP_ENV+=("$WARM_UP_ENV=true" "$GRACE_ENV=$LIVENESS_GRACE")
 fi
 
 log "==> starting the $APP_NAME sample on $BASE${APP_ENV[*]:+ with ${APP_ENV[*]}}"
@@ -200,6 +236,9 @@ probe() { # probe PATH BODYFILE -> prints the status code, 000 when nothing answ
 }
 elapsed() { local ms=$(( $(now_ms) - T0 )); printf '%3d.%01ds' $(( ms / 1000 )) $(( (ms % 1000) / 100 )); }
 
+STATE_FILE="$WORK/readiness.json"
+[[ -n "$STATE_PATH" ]] && STATE_FILE="$WORK/state.json"
+
 log ""
 log "    time  probes                        verifier state"
 RESULT=1
@@ -208,8 +247,12 @@ while true; do
   READY="$(probe "$READINESS_PATH" "$WORK/readiness.json")"
   LIVE="$(probe "$LIVENESS_PATH" "$WORK/liveness.json")"
   STATE=""; WRONG=""
-  [[ "$READY" != 000 ]] && state_of "$WORK/readiness.json"
-  [[ -z "$STATE" && "$LIVE" != 000 ]] && state_of "$WORK/liveness.json"
+  if [[ -n "$STATE_PATH" ]]; then
+    [[ "$(probe "$STATE_PATH" "$STATE_FILE")" != 000 ]] && state_of "$STATE_FILE"
+  else
+    [[ "$READY" != 000 ]] && state_of "$WORK/readiness.json"
+    [[ -z "$STATE" && "$LIVE" != 000 ]] && state_of "$WORK/liveness.json"
+  fi
   SHOWN="${STATE:--}${WRONG:+/$WRONG}"
   [[ "$READY" == 000 && "$LIVE" == 000 ]] && SHOWN="(app starting)"
   if [[ $MARKED == 0 && "$SCENARIO" != not-injected && $(( $(now_ms) - T0 )) -ge $(( CONSISTENT_AFTER_S * 1000 )) ]]; then
@@ -247,7 +290,7 @@ done
 
 # ---------------------------------------------------------------------------------------------
 # Outcome.
-detail() { json_field "$1" <"$WORK/readiness.json"; }
+detail() { json_field "$1" <"$STATE_FILE"; }
 WHOAMI="$(curl -s --max-time 5 "$BASE$WHOAMI_PATH" 2>/dev/null || true)"
 log ""
 log "  GET $WHOAMI_PATH (the app's own STS client): ${WHOAMI:-no answer}"
@@ -257,7 +300,7 @@ log "  GET $WHOAMI_PATH (the app's own STS client): ${WHOAMI:-no answer}"
 log ""
 
 if [[ $RESULT != 0 ]]; then
-  log "FAIL [$SCENARIO]: expected outcome not reached; last readiness=$READY liveness=$LIVE state=${STATE:--}${WRONG:+/$WRONG}"
+  log "FAIL [$LABEL]: expected outcome not reached; last readiness=$READY liveness=$LIVE state=${STATE:--}${WRONG:+/$WRONG}"
   log "--- app log (tail) ---"; tail -n 40 "$APP_OUT" | sed 's/^/    /'
   log "--- simulator log (tail) ---"; tail -n 20 "$SIM_OUT" | sed 's/^/    /'
   exit 1
@@ -265,10 +308,10 @@ fi
 
 case "$SCENARIO" in
   pod-identity)
-    log "OK [$SCENARIO] at $DONE_AT: readiness=200 state=VERIFIED as $(detail callerArn) (expected role $ROLE_ARN)" ;;
+    log "OK [$LABEL] at $DONE_AT: readiness=200 state=VERIFIED as $(detail callerArn) (expected role $ROLE_ARN)" ;;
   not-injected)
-    log "OK [$SCENARIO] at $DONE_AT: readiness=503 liveness=200 state=NOT_INJECTED for $STABLE_POLLS polls: out of service, no restart (only a new pod gets the env)" ;;
+    log "OK [$LABEL] at $DONE_AT: readiness=503 liveness=200 state=NOT_INJECTED for $STABLE_POLLS polls: out of service, no restart (only a new pod gets the env)" ;;
   stuck-on-node-role)
-    log "OK [$SCENARIO] at $DONE_AT: readiness=503 liveness=503 state=WRONG_IDENTITY/NODE_ROLE as $(detail callerArn) (expected role $ROLE_ARN): a kubelet would restart the container" ;;
+    log "OK [$LABEL] at $DONE_AT: readiness=503 liveness=503 state=WRONG_IDENTITY/NODE_ROLE as $(detail callerArn) (expected role $ROLE_ARN): a kubelet would restart the container" ;;
 esac
 exit 0

@@ -41,14 +41,21 @@ import org.slf4j.LoggerFactory;
  *   <li>Once verified: re-resolves credentials every {@code role-probe.refresh-interval} (cheap, the SDK
  *       caches them) and calls STS only when the access key id changed or the confirmation is older than
  *       {@code role-probe.max-age}. When STS is unavailable for credentials from the same source as the
- *       confirmed ones, the state stays {@code VERIFIED} and is marked stale: an STS outage must not take
- *       a healthy fleet out of service.</li>
+ *       confirmed ones (the SDK rotates them), the state stays {@code VERIFIED} and is marked stale, and STS
+ *       is asked again only every {@code role-probe.refresh-interval}: an STS outage must not take a healthy
+ *       fleet out of service, nor multiply the load on STS.</li>
  *   <li>Concurrent {@link #verifyNow()} calls coalesce: there is never more than one attempt, and so
  *       never more than one STS call, in flight.</li>
  *   <li>In Kubernetes ({@code KUBERNETES_SERVICE_HOST} set) without EKS Pod Identity or IRSA environment,
- *       the state is {@link VerificationState#NOT_INJECTED} without any network call: the admission
- *       webhook injects that environment only when the pod is created (EKS User Guide, "EKS Pod
- *       Identity"), so only a new pod heals.</li>
+ *       credentials that STS confirms as an expected role still count (an application's own assume-role
+ *       provider, kube2iam); anything else is {@link VerificationState#NOT_INJECTED}, retried at
+ *       {@code role-probe.backoff.max}: the admission webhook injects that environment only when the pod
+ *       is created (EKS User Guide, "EKS Pod Identity"), so only a new pod heals.</li>
+ *   <li>Liveness ({@link #live()}) goes DOWN only for {@link VerificationState#WRONG_IDENTITY} from the
+ *       application's own credential provider ({@link ApplicationCredentials#of}) while Pod Identity or
+ *       IRSA environment is present, after {@code role-probe.liveness-grace}: a long-lived chain stuck on
+ *       the node role heals only in a new JVM. With the SDK default chain every attempt already builds a
+ *       fresh chain, so a restart could not do better and liveness stays UP.</li>
  * </ul>
  *
  * <p>Thread-safe. {@link #close()} stops the background thread and releases the STS client and any
@@ -225,16 +232,24 @@ public final class IdentityVerifier implements AutoCloseable {
         Next next;
         try {
             next = attempt(previous);
-        } catch (RuntimeException | Error e) {
-            LOG.warn("role-probe verification attempt failed unexpectedly: {}", e.getClass().getName());
-            next = new Next(previous.toBuilder()
-                    .state(VerificationState.STS_UNAVAILABLE)
-                    .reason("Unexpected error in the verification attempt: " + e.getClass().getSimpleName())
-                    .remedy(Remedies.STS_UNAVAILABLE)
+        } catch (RuntimeException | LinkageError e) {
+            if (isClosed()) {
+                done.complete(previous);
+                return;
+            }
+            String what = e.getClass().getName() + ": " + Messages.firstLine(e.getMessage());
+            LOG.warn("role-probe verification attempt failed unexpectedly: {}", what);
+            next = new Next(finish(previous, previous.toBuilder()
+                    .state(VerificationState.MISCONFIGURED)
+                    .reason("Unexpected error in the verification attempt (a dependency conflict?): " + what)
+                    .remedy(Remedies.MISCONFIGURED)
                     .attempts(previous.attempts() + 1)
-                    .lastCheck(clock.instant())
-                    .stale(false)
-                    .build(), backoffDelay());
+                    .stale(false)), backoffDelay());
+        }
+        if (isClosed()) {
+            // Closing interrupted the attempt: its outcome says nothing about the identity.
+            done.complete(previous);
+            return;
         }
         VerificationSnapshot current = next.snapshot;
         snapshot = current;
@@ -265,6 +280,12 @@ public final class IdentityVerifier implements AutoCloseable {
         }
     }
 
+    private boolean isClosed() {
+        synchronized (lock) {
+            return closed;
+        }
+    }
+
     /** What an attempt published and when the next one runs ({@code null}: never). */
     private record Next(VerificationSnapshot snapshot, Duration delay) {
     }
@@ -282,26 +303,21 @@ public final class IdentityVerifier implements AutoCloseable {
             return new Next(finish(previous, b.state(VerificationState.MISCONFIGURED)
                     .reason(noRoleReason).remedy(Remedies.NO_ROLE)), null);
         }
-        if (inKubernetes && injection == CredentialInjection.NONE) {
-            credentials.unpin();
-            return new Next(finish(previous, b.state(VerificationState.NOT_INJECTED)
-                    .reason("Running in Kubernetes, but neither EKS Pod Identity (AWS_CONTAINER_CREDENTIALS_FULL_URI,"
-                            + " AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE) nor IRSA (AWS_ROLE_ARN,"
-                            + " AWS_WEB_IDENTITY_TOKEN_FILE) environment was injected when the pod was created.")
-                    .remedy(Remedies.NOT_INJECTED)
-                    .callerArn(null).credentialSource(null).maskedAccessKeyId(null)), config.backoffMax());
-        }
+        boolean notInjected = inKubernetes && injection == CredentialInjection.NONE;
 
         ResolvedCredentials resolved;
         try {
             resolved = credentials.resolve();
         } catch (RuntimeException e) {
             credentials.unpin();
+            b.callerArn(null).credentialSource(null).maskedAccessKeyId(null);
+            if (notInjected) {
+                return new Next(finish(previous, notInjected(b, "the credential provider chain returned none")),
+                        config.backoffMax());
+            }
             return new Next(finish(previous, b.state(VerificationState.NO_CREDENTIALS)
-                    .reason("The credential provider chain returned no credentials: "
-                            + e.getClass().getSimpleName() + ": " + Messages.firstLine(e.getMessage()))
-                    .remedy(Remedies.NO_CREDENTIALS)
-                    .callerArn(null).credentialSource(null).maskedAccessKeyId(null)), backoffDelay());
+                    .reason("The credential provider chain returned no credentials: " + Messages.providerFailures(e))
+                    .remedy(Remedies.NO_CREDENTIALS)), backoffDelay());
         }
         b.credentialSource(resolved.source()).maskedAccessKeyId(resolved.maskedAccessKeyId());
 
@@ -312,7 +328,7 @@ public final class IdentityVerifier implements AutoCloseable {
                 && now.isBefore(previous.lastConfirmed().get().plus(config.maxAge()));
         if (known && (!verified || confirmationFresh)) {
             // The identity of this access key id is already known: no STS call.
-            return judge(previous, b, resolved, knownCallerArn, false);
+            return judge(previous, b, resolved, knownCallerArn, false, notInjected);
         }
 
         b.stsCalls(previous.stsCalls() + 1);
@@ -321,17 +337,25 @@ public final class IdentityVerifier implements AutoCloseable {
         if (answer.arn().isPresent()) {
             knownAccessKeyId = resolved.accessKeyId();
             knownCallerArn = answer.arn().get();
-            return judge(previous, b, resolved, knownCallerArn, true);
+            return judge(previous, b, resolved, knownCallerArn, true, notInjected);
+        }
+        if (notInjected) {
+            credentials.unpin();
+            return new Next(finish(previous, notInjected(b.callerArn(null), "STS could not tell whose credentials"
+                    + " the chain returned (" + answer.reason().orElse("") + ")")), config.backoffMax());
         }
         CallerIdentityResult.Failure failure = answer.failure().orElseThrow();
         String reason = answer.reason().orElse("");
         boolean unavailable = failure == CallerIdentityResult.Failure.UNAVAILABLE
                 || failure == CallerIdentityResult.Failure.THROTTLED;
         if (verified && unavailable && resolved.source() == confirmedSource) {
+            // Credentials from the source STS confirmed (the SDK rotates them): an STS outage must not take a
+            // healthy fleet out of service. Retry at the refresh interval, not faster, to spare STS.
             return new Next(finish(previous, b.state(VerificationState.VERIFIED).stale(true)
                     .reason("Confirmed at " + previous.lastConfirmed().map(Instant::toString).orElse("?")
-                            + "; renewing the confirmation failed: " + reason)
-                    .remedy(Remedies.STS_UNAVAILABLE)), nextRefresh(previous.lastConfirmed().orElse(now), now));
+                            + " for credentials from " + confirmedSource + "; renewing the confirmation failed: "
+                            + reason)
+                    .remedy(Remedies.STS_UNAVAILABLE)), config.refreshInterval());
         }
         credentials.unpin();
         b.callerArn(null);
@@ -345,7 +369,7 @@ public final class IdentityVerifier implements AutoCloseable {
     }
 
     private Next judge(VerificationSnapshot previous, VerificationSnapshot.Builder b, ResolvedCredentials resolved,
-            String callerArn, boolean confirmedNow) {
+            String callerArn, boolean confirmedNow, boolean notInjected) {
         Instant now = clock.instant();
         b.callerArn(callerArn);
         Optional<AssumedRoleArn> caller = AssumedRoleArn.parse(callerArn);
@@ -364,6 +388,10 @@ public final class IdentityVerifier implements AutoCloseable {
             return new Next(finish(previous, b), nextRefresh(confirmed, now));
         }
         credentials.unpin();
+        if (notInjected) {
+            return new Next(finish(previous, notInjected(b, "the credential provider chain resolved " + callerArn
+                    + " (from " + resolved.source() + ")")), config.backoffMax());
+        }
         boolean nodeRole = resolved.source() == CredentialSource.INSTANCE_PROFILE
                 || caller.map(AssumedRoleArn::sessionNameIsInstanceId).orElse(false);
         b.state(VerificationState.WRONG_IDENTITY)
@@ -374,6 +402,14 @@ public final class IdentityVerifier implements AutoCloseable {
         return new Next(finish(previous, b), backoffDelay());
     }
 
+    private static VerificationSnapshot.Builder notInjected(VerificationSnapshot.Builder b, String detail) {
+        return b.state(VerificationState.NOT_INJECTED)
+                .reason("Running in Kubernetes, but neither EKS Pod Identity (AWS_CONTAINER_CREDENTIALS_FULL_URI,"
+                        + " AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE) nor IRSA (AWS_ROLE_ARN, AWS_WEB_IDENTITY_TOKEN_FILE)"
+                        + " environment was injected when the pod was created; " + detail + ".")
+                .remedy(Remedies.NOT_INJECTED);
+    }
+
     /** Completes a snapshot: state start, liveness deadline, check time. */
     private VerificationSnapshot finish(VerificationSnapshot previous, VerificationSnapshot.Builder b) {
         Instant now = clock.instant();
@@ -381,9 +417,19 @@ public final class IdentityVerifier implements AutoCloseable {
         boolean sameState = draft.state() == previous.state()
                 && draft.wrongIdentityKind().equals(previous.wrongIdentityKind());
         Instant since = sameState ? previous.stateSince() : now;
-        Instant deadline = draft.state() == VerificationState.WRONG_IDENTITY
-                && draft.injection() != CredentialInjection.NONE ? since.plus(config.livenessGrace()) : null;
+        Instant deadline = restartCanHelp(draft) ? since.plus(config.livenessGrace()) : null;
         return draft.toBuilder().stateSince(since).livenessDeadline(deadline).build();
+    }
+
+    /**
+     * A container restart (a new JVM) can only fix a wrong identity that comes from a long-lived credential
+     * provider of the application while EKS Pod Identity or IRSA environment is present. With the SDK default
+     * chain, every attempt already builds a fresh chain, so a new JVM would see what the next attempt sees.
+     */
+    private boolean restartCanHelp(VerificationSnapshot s) {
+        return s.state() == VerificationState.WRONG_IDENTITY
+                && s.injection() != CredentialInjection.NONE
+                && credentials.applicationProvided();
     }
 
     private Duration backoffDelay() {
@@ -438,7 +484,10 @@ public final class IdentityVerifier implements AutoCloseable {
         private Builder() {
         }
 
-        /** @param v the configuration; required @return this builder */
+        /**
+         * @param v the configuration; required
+         * @return this builder
+         */
         public Builder config(RoleProbeConfig v) {
             config = v;
             return this;
@@ -453,19 +502,28 @@ public final class IdentityVerifier implements AutoCloseable {
             return this;
         }
 
-        /** @param v the pod environment; default {@link PodEnvironment#system()} @return this builder */
+        /**
+         * @param v the pod environment; default {@link PodEnvironment#system()}
+         * @return this builder
+         */
         public Builder environment(PodEnvironment v) {
             environment = v;
             return this;
         }
 
-        /** @param v the clock for snapshots and liveness; default UTC system clock @return this builder */
+        /**
+         * @param v the clock for snapshots and liveness; default UTC system clock
+         * @return this builder
+         */
         public Builder clock(Clock v) {
             clock = v;
             return this;
         }
 
-        /** @param v random numbers in [0, 1) for backoff jitter; default {@link ThreadLocalRandom} @return this builder */
+        /**
+         * @param v random numbers in [0, 1) for backoff jitter; default {@link ThreadLocalRandom}
+         * @return this builder
+         */
         public Builder random(DoubleSupplier v) {
             random = v;
             return this;
@@ -481,7 +539,10 @@ public final class IdentityVerifier implements AutoCloseable {
             return this;
         }
 
-        /** @param v a listener, called on the verifier thread @return this builder */
+        /**
+         * @param v a listener, called on the verifier thread
+         * @return this builder
+         */
         public Builder listener(VerificationListener v) {
             listeners.add(Objects.requireNonNull(v));
             return this;

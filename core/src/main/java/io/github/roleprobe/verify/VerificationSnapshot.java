@@ -278,41 +278,95 @@ public final class VerificationSnapshot {
             livenessDeadline = s.livenessDeadline;
         }
 
-        /** @param v the state; required @return this builder */
+        /**
+         * @param v the state; required
+         * @return this builder
+         */
         public Builder state(VerificationState v) { state = v; return this; }
-        /** @param v the wrong-identity kind; required with {@code WRONG_IDENTITY}, ignored otherwise @return this builder */
+        /**
+         * @param v the wrong-identity kind; required with {@code WRONG_IDENTITY}, ignored otherwise
+         * @return this builder
+         */
         public Builder wrongIdentityKind(WrongIdentityKind v) { wrongIdentityKind = v; return this; }
-        /** @param v one-line reason; required @return this builder */
+        /**
+         * @param v one-line reason; required
+         * @return this builder
+         */
         public Builder reason(String v) { reason = v; return this; }
-        /** @param v one-line remedy; required @return this builder */
+        /**
+         * @param v one-line remedy; required
+         * @return this builder
+         */
         public Builder remedy(String v) { remedy = v; return this; }
-        /** @param v expected role ARNs @return this builder */
+        /**
+         * @param v expected role ARNs
+         * @return this builder
+         */
         public Builder expectedRoles(List<String> v) { expectedRoles = v; return this; }
-        /** @param v caller ARN or {@code null} @return this builder */
+        /**
+         * @param v caller ARN or {@code null}
+         * @return this builder
+         */
         public Builder callerArn(String v) { callerArn = v; return this; }
-        /** @param v credential source or {@code null} @return this builder */
+        /**
+         * @param v credential source or {@code null}
+         * @return this builder
+         */
         public Builder credentialSource(CredentialSource v) { credentialSource = v; return this; }
-        /** @param v an already masked access key id or {@code null} @return this builder */
+        /**
+         * @param v an already masked access key id or {@code null}
+         * @return this builder
+         */
         public Builder maskedAccessKeyId(String v) { maskedAccessKeyId = v; return this; }
-        /** @param v injection found in the environment @return this builder */
+        /**
+         * @param v injection found in the environment
+         * @return this builder
+         */
         public Builder injection(CredentialInjection v) { injection = v; return this; }
-        /** @param v whether running in Kubernetes @return this builder */
+        /**
+         * @param v whether running in Kubernetes
+         * @return this builder
+         */
         public Builder inKubernetes(boolean v) { inKubernetes = v; return this; }
-        /** @param v when the state began; required @return this builder */
+        /**
+         * @param v when the state began; required
+         * @return this builder
+         */
         public Builder stateSince(Instant v) { stateSince = v; return this; }
-        /** @param v when the last attempt finished @return this builder */
+        /**
+         * @param v when the last attempt finished
+         * @return this builder
+         */
         public Builder lastCheck(Instant v) { lastCheck = v; return this; }
-        /** @param v when STS last confirmed an expected role @return this builder */
+        /**
+         * @param v when STS last confirmed an expected role
+         * @return this builder
+         */
         public Builder lastConfirmed(Instant v) { lastConfirmed = v; return this; }
-        /** @param v when first verified @return this builder */
+        /**
+         * @param v when first verified
+         * @return this builder
+         */
         public Builder firstVerified(Instant v) { firstVerified = v; return this; }
-        /** @param v whether the confirmation could not be renewed @return this builder */
+        /**
+         * @param v whether the confirmation could not be renewed
+         * @return this builder
+         */
         public Builder stale(boolean v) { stale = v; return this; }
-        /** @param v attempts finished @return this builder */
+        /**
+         * @param v attempts finished
+         * @return this builder
+         */
         public Builder attempts(long v) { attempts = v; return this; }
-        /** @param v STS calls made @return this builder */
+        /**
+         * @param v STS calls made
+         * @return this builder
+         */
         public Builder stsCalls(long v) { stsCalls = v; return this; }
-        /** @param v when liveness goes DOWN, or {@code null} @return this builder */
+        /**
+         * @param v when liveness goes DOWN, or {@code null}
+         * @return this builder
+         */
         public Builder livenessDeadline(Instant v) { livenessDeadline = v; return this; }
 
         /**

@@ -250,16 +250,20 @@ class RoleProbeMetricsTest {
     }
 
     @Test
-    void notInjectedCountsAttemptsWithoutSourceAndNoStsCalls() throws Exception {
+    void notInjectedCountsAttemptsBySourceAndAsksStsOnceAboutTheNodeRole() throws Exception {
         start(EksPodSimulator.builder().inKubernetes(true).imds(ImdsMode.NODE_ROLE));
         IdentityVerifier verifier = verifier(fastConfig().build(), null, true).start();
 
-        await(verifier, s -> s.state() == VerificationState.NOT_INJECTED);
+        VerificationSnapshot s = await(verifier, v -> v.state() == VerificationState.NOT_INJECTED && v.attempts() >= 3);
 
         assertThat(stateGauges()).isEqualTo(onlyStateSet("not_injected"));
-        assertThat(attempts()).containsOnlyKeys("not_injected/none");
-        assertThat(stsCallsTotal()).isZero();
-        assertThat(pod.counters().stsGetCallerIdentityCalls()).isZero();
+        assertThat(attempts()).containsOnlyKeys("not_injected/instance_profile");
+        assertThat(attempts().get("not_injected/instance_profile")).isGreaterThanOrEqualTo(3.0);
+        // The chain fell through to IMDS: STS is asked once whether that key is an expected role, then cached.
+        assertThat(stsCallsTotal()).isEqualTo(1.0);
+        assertThat(pod.counters().stsGetCallerIdentityCalls()).isEqualTo(1);
+        assertThat(s.stsCalls()).isEqualTo(1);
+        // NOT_INJECTED is its own alert: it is not counted as a node-role detection.
         assertThat(nodeRoleDetections()).isZero();
         assertThat(timeToVerified().count()).isZero();
         assertTagsBoundedAndSecretFree();

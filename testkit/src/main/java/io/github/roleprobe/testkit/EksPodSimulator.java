@@ -4,6 +4,7 @@ import io.github.roleprobe.testkit.internal.Arns;
 import io.github.roleprobe.testkit.internal.Counters;
 import io.github.roleprobe.testkit.internal.CredentialRegistry;
 import io.github.roleprobe.testkit.internal.Imds;
+import io.github.roleprobe.testkit.internal.IssuedCredentials;
 import io.github.roleprobe.testkit.internal.LoopbackServer;
 import io.github.roleprobe.testkit.internal.PodIdentityAgent;
 import io.github.roleprobe.testkit.internal.RequestHolds;
@@ -194,6 +195,34 @@ public final class EksPodSimulator implements AutoCloseable {
      */
     public String podIdentityCallerArn() {
         return requireAgent().currentCredentials().callerArn();
+    }
+
+    /**
+     * Mints new credentials for a session of {@code roleArn}, as the Pod Identity agent, IMDS or
+     * {@code AssumeRoleWithWebIdentity} would, without any request: the simulator's STS accepts them
+     * and answers their caller ARN. They expire after the configured
+     * {@link Builder#credentialsLifetime(Duration) lifetime}; their secrets are reported by
+     * {@link #issuedSecrets()}. Counts no request.
+     *
+     * <p>For simulations that model when credentials appear and rotate themselves (on a simulated
+     * clock, for thousands of pods) while their STS calls still go through the real SDK to this
+     * simulator.
+     *
+     * @param roleArn     the role, e.g. {@code arn:aws:iam::111122223333:role/orders}
+     * @param sessionName the role session name, e.g. an EC2 instance id for a node role
+     * @return the credentials
+     * @throws IllegalArgumentException if {@code roleArn} is not an IAM role ARN or the session name is blank
+     * @throws IllegalStateException if the simulator is closed
+     */
+    public SimulatedCredentials issueCredentials(String roleArn, String sessionName) {
+        requireOpen();
+        Arns.requireRoleArn(roleArn);
+        if (sessionName == null || sessionName.isBlank()) {
+            throw new IllegalArgumentException("sessionName must not be blank");
+        }
+        IssuedCredentials c = registry.issue(roleArn, sessionName);
+        return new SimulatedCredentials(c.accessKeyId(), c.secretAccessKey(), c.sessionToken(), c.expiration(),
+                c.callerArn());
     }
 
     // ---------------------------------------------------------------- endpoints

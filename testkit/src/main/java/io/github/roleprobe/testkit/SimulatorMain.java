@@ -82,6 +82,11 @@ public final class SimulatorMain implements Callable<Integer> {
             description = "Pod Identity association becomes effective after this long, e.g. 5s, 500ms, PT1M (default 0s)")
     Duration consistentAfter;
 
+    @Option(names = "--consistent-after-requests", defaultValue = "0",
+            description = "The first N Pod Identity agent requests fail as well, whatever the time (default 0);"
+                    + " with --consistent-after, both must have passed")
+    int consistentAfterRequests;
+
     @Option(names = "--env-file", description = "Also write KEY=VALUE lines to this file")
     Path envFile;
 
@@ -161,7 +166,8 @@ public final class SimulatorMain implements Callable<Integer> {
     EksPodSimulator.Builder builder() {
         EksPodSimulator.Builder b = EksPodSimulator.builder().region(region).imds(ImdsMode.NODE_ROLE);
         switch (scenario) {
-            case POD_IDENTITY, STUCK_ON_NODE_ROLE -> b.podIdentity(roleArn).associationConsistentAfter(consistentAfter);
+            case POD_IDENTITY, STUCK_ON_NODE_ROLE -> b.podIdentity(roleArn).associationConsistentAfter(consistentAfter)
+                    .associationConsistentAfterRequests(consistentAfterRequests);
             case IRSA -> b.irsa(roleArn);
             case NOT_INJECTED -> b.inKubernetes(true);
             default -> throw new IllegalStateException("unknown scenario " + scenario);

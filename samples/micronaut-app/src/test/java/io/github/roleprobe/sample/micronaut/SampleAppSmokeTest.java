@@ -43,6 +43,16 @@ class SampleAppSmokeTest {
     }
 
     @Test
+    void expectsTheOrdersRoleWhenRoleProbeRoleArnIsUnset() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("ROLE_PROBE_ROLE_ARN") == null);
+        try (ApplicationContext ctx = ApplicationContext.builder().properties(BASE).start()) {
+            // The default in application.yml holds colons: it must survive Micronaut's placeholder syntax.
+            assertThat(ctx.getProperty("role-probe.role-arns", String[].class))
+                    .hasValueSatisfying(arns -> assertThat(arns).containsExactly("arn:aws:iam::111122223333:role/orders"));
+        }
+    }
+
+    @Test
     void warmUpMakesAnEagerCredentialsProviderThatTheStsClientShares() {
         // System properties come first in the SDK chain: the warm-up resolves without any network call.
         System.setProperty("aws.accessKeyId", "AKIAIOSFODNN7EXAMPLE");

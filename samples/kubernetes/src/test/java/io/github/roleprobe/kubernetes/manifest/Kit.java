@@ -1,0 +1,60 @@
+package io.github.roleprobe.kubernetes.manifest;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** Where the kit and the sample apps' jars are, as the build passes them to the tests. */
+public final class Kit {
+
+    private Kit() {
+    }
+
+    /** @return samples/kubernetes */
+    public static Path dir() {
+        return Path.of(System.getProperty("roleprobe.kit.dir", ".")).toAbsolutePath().normalize();
+    }
+
+    /** @return the repository root */
+    public static Path repositoryRoot() {
+        return dir().resolve("../..").normalize();
+    }
+
+    /** @return the directory of the pinned Node validator (package.json, node_modules) */
+    public static Path nodeDir() {
+        return Path.of(System.getProperty("roleprobe.nodeDir", dir().resolve("src/test/node").toString()));
+    }
+
+    /** @return the vendored CRDs */
+    public static Path crdDir() {
+        return dir().resolve("crds");
+    }
+
+    /**
+     * Every kustomization under the kit (bases, overlays, the Argo CD Applications), relative to
+     * {@link #dir()}, sorted.
+     *
+     * @return directories holding a kustomization.yaml
+     */
+    public static List<Path> kustomizations() {
+        Path root = dir();
+        try (Stream<Path> files = Files.walk(root)) {
+            return files.filter(p -> p.getFileName().toString().equals("kustomization.yaml"))
+                    .map(p -> root.relativize(p.getParent()))
+                    .filter(p -> !p.startsWith("src") && !p.startsWith("target"))
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** @return the overlays (directories under {@code <app>/overlays/}) */
+    public static List<Path> overlays() {
+        return kustomizations().stream().filter(p -> p.getNameCount() == 3 && p.getName(1).toString().equals("overlays"))
+                .toList();
+    }
+}

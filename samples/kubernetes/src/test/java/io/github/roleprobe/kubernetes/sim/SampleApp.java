@@ -1,0 +1,57 @@
+package io.github.roleprobe.kubernetes.sim;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A sample app as a container image would run it: its fat jar on a JVM. The container port of the
+ * manifest is mapped to a free loopback port (a pod has its own network namespace; these processes
+ * share the machine's), set through the framework's server-port property.
+ *
+ * @param name          the sample's name, and its directory under samples/kubernetes
+ * @param jar           the runnable jar
+ * @param containerPort the port the app listens on when nothing overrides it (the framework default,
+ *                      since neither sample sets one)
+ * @param hostProperty  the framework's bind-address property
+ * @param portProperty  the framework's port property
+ */
+public record SampleApp(String name, Path jar, int containerPort, String hostProperty, String portProperty) {
+
+    /** The Micronaut sample: samples/micronaut-app, Micronaut's default port 8080. */
+    public static SampleApp micronaut() {
+        return new SampleApp("micronaut", Path.of(System.getProperty("roleprobe.micronautJar",
+                "../micronaut-app/target/role-probe-sample-micronaut-app-0.1.0-SNAPSHOT-all.jar")),
+                8080, "micronaut.server.host", "micronaut.server.port");
+    }
+
+    /**
+     * @return the jar
+     * @throws AssertionError if it was not built
+     */
+    public Path requireJar() {
+        if (!Files.isRegularFile(jar)) {
+            throw new AssertionError("missing " + jar.toAbsolutePath().normalize() + ": build the sample first, e.g."
+                    + " ./mvnw -pl samples/kubernetes -am verify (the reactor packages the samples before this module)");
+        }
+        return jar;
+    }
+
+    /**
+     * @param hostPort         the loopback port the app listens on
+     * @param systemProperties further {@code -D} settings (test-only knobs, e.g. a scaled liveness grace)
+     * @return the command line
+     */
+    public List<String> command(int hostPort, Map<String, String> systemProperties) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(AppProcess.java());
+        cmd.add("-D" + hostProperty + "=127.0.0.1");
+        cmd.add("-D" + portProperty + "=" + hostPort);
+        systemProperties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+        cmd.add("-jar");
+        cmd.add(requireJar().toAbsolutePath().toString());
+        return cmd;
+    }
+}

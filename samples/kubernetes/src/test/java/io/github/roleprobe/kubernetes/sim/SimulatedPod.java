@@ -1,0 +1,449 @@
+package io.github.roleprobe.kubernetes.sim;
+
+import io.github.roleprobe.kubernetes.manifest.ProbeSpec;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * One pod with one container (the sample app), driven by a model of the kubelet's probe loop
+ * (pkg/kubelet/prober/worker.go and the container restart back-off), time-scaled by {@link Scale}:
+ * <ul>
+ *   <li>One worker per probe (startup, liveness, readiness), each probing once when the pod starts and
+ *       then every {@code periodSeconds}; the workers outlive container restarts, as in the kubelet.</li>
+ *   <li>A probe is an HTTP GET of {@code path} on the container's port with {@code timeoutSeconds};
+ *       200..399 is success, anything else (a status, a timeout, a refused connection) failure. Results
+ *       before {@code initialDelaySeconds} of the container's life are ignored.</li>
+ *   <li>A result changes only after {@code successThreshold} equal results in a row (successes) or
+ *       {@code failureThreshold} (failures); the count restarts with each new container.</li>
+ *   <li>Liveness and readiness do not probe until the startup probe succeeded; the startup probe stops
+ *       after its success. Readiness starts as failure in each new container.</li>
+ *   <li>Startup or liveness failure: the container is killed (SIGTERM, SIGKILL after the termination
+ *       grace) and started again <em>with the same env</em>: a new JVM, not a new admission. The first
+ *       restart is immediate, then the back-off waits 10 s, 20 s, ... up to 300 s. A container that
+ *       exits by itself is restarted the same way.</li>
+ *   <li>The pod is Ready while its container's readiness result is success.</li>
+ * </ul>
+ * A new pod (a new admission, possibly with new env) is a new {@code SimulatedPod}.
+ */
+public final class SimulatedPod implements AutoCloseable {
+
+    /** Probe kinds. */
+    public enum ProbeKind { STARTUP, LIVENESS, READINESS }
+
+    /**
+     * One probe's outcome, for observers.
+     *
+     * @param kind       which probe
+     * @param container  the container's restart count
+     * @param status     HTTP status, 0 when nothing answered
+     * @param body       the response body, empty when nothing answered
+     * @param atMillis   timeline time of the answer
+     */
+    public record Observation(ProbeKind kind, int container, int status, String body, long atMillis) {
+        /** @return whether the kubelet counts it as success */
+        public boolean success() {
+            return status >= 200 && status < 400;
+        }
+    }
+
+    /**
+     * The manifest's container as the kubelet sees it.
+     *
+     * @param startup   startup probe
+     * @param liveness  liveness probe
+     * @param readiness readiness probe
+     * @param containerPort the container port the probes use (mapped to a loopback port)
+     * @param terminationGraceSeconds the pod's terminationGracePeriodSeconds
+     */
+    public record ContainerSpec(ProbeSpec startup, ProbeSpec liveness, ProbeSpec readiness, int containerPort,
+            int terminationGraceSeconds) {
+    }
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .followRedirects(HttpClient.Redirect.NEVER).build();
+    private static final Duration FIRST_BACKOFF = Duration.ofSeconds(10);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(300);
+
+    private final String name;
+    private final SampleApp app;
+    private final ContainerSpec spec;
+    private final Map<String, String> env;
+    private final Map<String, String> systemProperties;
+    private final Scale scale;
+    private final Timeline timeline;
+    private final Path logDir;
+    private final Consumer<Observation> observer;
+    private final Object lock = new Object();
+    private final ExecutorService kubelet = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "kubelet-sim");
+        t.setDaemon(true);
+        return t;
+    });
+    private final List<Container> containers = new ArrayList<>();
+    private final AtomicInteger probes = new AtomicInteger();
+
+    private volatile Container current;
+    private volatile boolean closed;
+    private volatile boolean ready;
+    private volatile long firstReadyAt = -1;
+    private Duration backoff;
+    private final List<String> restartCauses = new ArrayList<>();
+
+    /** A container's life: one process. */
+    private final class Container {
+        final int index;
+        final int hostPort;
+        final AppProcess process;
+        final long startedNanos = System.nanoTime();
+        volatile boolean started;
+        volatile boolean readinessSuccess;
+        volatile boolean killed;
+
+        Container(int index) {
+            this.index = index;
+            this.hostPort = AppProcess.freePort();
+            this.process = AppProcess.start(app.command(hostPort, systemProperties), env,
+                    logDir.resolve(name + "-container-" + index + ".log"));
+        }
+    }
+
+    /**
+     * @param name             pod name, for the timeline and logs
+     * @param app              the sample app (the container image)
+     * @param spec             the container's probes and port from the rendered manifest
+     * @param env              the env from the pod's admission
+     * @param systemProperties test-only JVM settings (the scaled liveness grace)
+     * @param scale            time scale of the kubelet
+     * @param timeline         where events go
+     * @param logDir           where container logs go
+     * @param observer         sees every probe answer (on kubelet threads); must not block
+     */
+    public SimulatedPod(String name, SampleApp app, ContainerSpec spec, Map<String, String> env,
+            Map<String, String> systemProperties, Scale scale, Timeline timeline, Path logDir,
+            Consumer<Observation> observer) {
+        if (spec.containerPort() != app.containerPort()) {
+            throw new AssertionError("the manifest's probes use container port " + spec.containerPort() + ", but the "
+                    + app.name() + " sample listens on " + app.containerPort());
+        }
+        this.name = name;
+        this.app = app;
+        this.spec = spec;
+        this.env = Map.copyOf(env);
+        this.systemProperties = Map.copyOf(systemProperties);
+        this.scale = scale;
+        this.timeline = timeline;
+        this.logDir = logDir;
+        this.observer = observer;
+    }
+
+    /**
+     * Creates the container and starts the probe workers.
+     *
+     * @return this pod
+     */
+    public SimulatedPod start() {
+        synchronized (lock) {
+            timeline.record(name, "pod created; container 0 starting");
+            current = new Container(0);
+            containers.add(current);
+            watchExit(current);
+        }
+        worker(ProbeKind.STARTUP, spec.startup());
+        worker(ProbeKind.LIVENESS, spec.liveness());
+        worker(ProbeKind.READINESS, spec.readiness());
+        return this;
+    }
+
+    private void worker(ProbeKind kind, ProbeSpec probe) {
+        kubelet.execute(() -> {
+            Duration period = scale.seconds(probe.periodSeconds());
+            long next = System.nanoTime();
+            State state = new State();
+            while (!closed) {
+                try {
+                    doProbe(kind, probe, state);
+                } catch (RuntimeException e) {
+                    timeline.record(name, kind + " worker error: " + e);
+                }
+                next = Math.max(next + period.toNanos(), System.nanoTime());
+                long sleep = next - System.nanoTime();
+                if (sleep > 0) {
+                    try {
+                        TimeUnit.NANOSECONDS.sleep(sleep);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }
+        });
+    }
+
+    /** A worker's memory: the last result and how many times in a row it came. */
+    private static final class State {
+        int container = -1;
+        Boolean lastResult;
+        int resultRun;
+        boolean onHold;
+    }
+
+    private void doProbe(ProbeKind kind, ProbeSpec probe, State state) {
+        Container c = current;
+        if (c == null || c.killed) {
+            return; // no running container: nothing to probe (readiness is already false)
+        }
+        if (state.container != c.index) { // a new container: the worker starts over
+            state.container = c.index;
+            state.lastResult = null;
+            state.resultRun = 0;
+            state.onHold = false;
+        }
+        if (state.onHold) {
+            return;
+        }
+        if (kind != ProbeKind.STARTUP && !c.started) {
+            return;
+        }
+        if (kind == ProbeKind.STARTUP && c.started) {
+            return;
+        }
+        if (System.nanoTime() - c.startedNanos < scale.seconds(probe.initialDelaySeconds()).toNanos()) {
+            return;
+        }
+        Observation o = httpGet(kind, c, probe);
+        probes.incrementAndGet();
+        observer.accept(o);
+        boolean result = o.success();
+        if (state.lastResult != null && state.lastResult == result) {
+            state.resultRun++;
+        } else {
+            state.lastResult = result;
+            state.resultRun = 1;
+        }
+        if ((!result && state.resultRun < probe.failureThreshold())
+                || (result && state.resultRun < probe.successThreshold())) {
+            return; // below the threshold: keep the previous result
+        }
+        switch (kind) {
+            case STARTUP -> {
+                if (result) {
+                    c.started = true;
+                    timeline.record(name, "container " + c.index + " started (startup probe succeeded)");
+                } else {
+                    state.onHold = true;
+                    restart(c, "startup probe failed " + probe.failureThreshold() + " times");
+                }
+            }
+            case LIVENESS -> {
+                if (!result) {
+                    state.onHold = true;
+                    restart(c, "liveness probe failed " + probe.failureThreshold() + " times: HTTP " + o.status());
+                }
+            }
+            case READINESS -> setReady(c, result);
+            default -> throw new IllegalStateException();
+        }
+    }
+
+    private Observation httpGet(ProbeKind kind, Container c, ProbeSpec probe) {
+        Duration timeout = Duration.ofSeconds(probe.timeoutSeconds());
+        URI uri = URI.create("http://127.0.0.1:" + c.hostPort + probe.path());
+        try {
+            HttpResponse<String> r = HTTP.sendAsync(HttpRequest.newBuilder(uri).timeout(timeout).GET().build(),
+                    HttpResponse.BodyHandlers.ofString()).get(timeout.toMillis() + 200, TimeUnit.MILLISECONDS);
+            return new Observation(kind, c.index, r.statusCode(), r.body(), timeline.now());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Observation(kind, c.index, 0, "", timeline.now());
+        } catch (Exception e) {
+            return new Observation(kind, c.index, 0, "", timeline.now());
+        }
+    }
+
+    private void setReady(Container c, boolean result) {
+        synchronized (lock) {
+            if (current != c) {
+                return;
+            }
+            c.readinessSuccess = result;
+            if (result != ready) {
+                ready = result;
+                long at = timeline.record(name, result ? "Ready" : "NotReady (readiness probe failed)");
+                if (result && firstReadyAt < 0) {
+                    firstReadyAt = at;
+                }
+            }
+        }
+    }
+
+    private void restart(Container c, String cause) {
+        synchronized (lock) {
+            if (current != c || closed) {
+                return;
+            }
+            c.killed = true;
+            current = null;
+            if (ready) {
+                ready = false;
+                timeline.record(name, "NotReady (container stopping)");
+            }
+            restartCauses.add(cause);
+            timeline.record(name, "container " + c.index + " killed: " + cause);
+        }
+        kubelet.execute(() -> {
+            c.process.stop(scale.seconds(spec.terminationGraceSeconds()));
+            Duration wait;
+            synchronized (lock) {
+                // kubelet: no back-off before the first restart, then 10 s doubling up to 300 s
+                wait = backoff == null ? Duration.ZERO : backoff;
+                backoff = backoff == null ? FIRST_BACKOFF : min(backoff.multipliedBy(2), MAX_BACKOFF);
+            }
+            Duration scaled = scale.of(wait);
+            if (!scaled.isZero()) {
+                timeline.record(name, "back-off " + wait.toSeconds() + " s (scaled " + scaled.toMillis() + " ms)");
+            }
+            try {
+                Thread.sleep(scaled.toMillis());
+            } catch (InterruptedException e) {
+                return;
+            }
+            synchronized (lock) {
+                if (closed) {
+                    return;
+                }
+                int index = containers.size();
+                timeline.record(name, "container " + index + " starting (restart " + index + ", same pod, same env)");
+                Container next = new Container(index);
+                containers.add(next);
+                current = next;
+                watchExit(next);
+            }
+        });
+    }
+
+    private void watchExit(Container c) {
+        c.process.process().onExit().thenRun(() -> {
+            if (!c.killed && !closed) {
+                restart(c, "container exited with code " + c.process.process().exitValue());
+            }
+        });
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    /** @return the pod's name */
+    public String name() {
+        return name;
+    }
+
+    /** @return whether the pod is Ready now */
+    public boolean ready() {
+        return ready;
+    }
+
+    /** @return timeline time of the first Ready, -1 if never */
+    public long firstReadyAt() {
+        return firstReadyAt;
+    }
+
+    /** @return container restarts so far */
+    public int restarts() {
+        synchronized (lock) {
+            return restartCauses.size();
+        }
+    }
+
+    /** @return why each restart happened */
+    public List<String> restartCauses() {
+        synchronized (lock) {
+            return List.copyOf(restartCauses);
+        }
+    }
+
+    /** @return probes run so far */
+    public int probes() {
+        return probes.get();
+    }
+
+    /** @return the env the pod was admitted with */
+    public Map<String, String> env() {
+        return env;
+    }
+
+    /**
+     * @param timeout the longest wait
+     * @return whether the pod became Ready in time
+     */
+    public boolean awaitReady(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!ready && System.nanoTime() < deadline) {
+            sleepQuietly(20);
+        }
+        return ready;
+    }
+
+    /** @return the logs of every container, for failure messages */
+    public String logs() {
+        StringBuilder b = new StringBuilder();
+        synchronized (lock) {
+            for (Container c : containers) {
+                b.append("--- ").append(c.process.log().getFileName()).append('\n');
+                try {
+                    List<String> lines = java.nio.file.Files.readAllLines(c.process.log());
+                    lines.subList(Math.max(0, lines.size() - 40), lines.size()).forEach(l -> b.append(l).append('\n'));
+                } catch (java.io.IOException e) {
+                    b.append(e).append('\n');
+                }
+            }
+        }
+        return b.toString();
+    }
+
+    static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Deletes the pod: stops the workers and kills the container (grace 5 s, not scaled). */
+    @Override
+    public void close() {
+        Container c;
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            c = current;
+            current = null;
+            ready = false;
+        }
+        kubelet.shutdownNow();
+        List<Container> all;
+        synchronized (lock) {
+            all = List.copyOf(containers);
+        }
+        for (Container x : all) {
+            x.killed = true;
+            x.process.stop(Duration.ofSeconds(5));
+        }
+        if (c != null) {
+            timeline.record(name, "pod deleted");
+        }
+    }
+}

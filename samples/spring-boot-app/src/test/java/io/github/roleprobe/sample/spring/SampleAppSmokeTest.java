@@ -1,0 +1,65 @@
+package io.github.roleprobe.sample.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.roleprobe.credentials.CredentialSource;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.services.sts.StsClient;
+
+/**
+ * Starts the sample with role-probe disabled and checks its wiring without any AWS call. The verifier itself is tested
+ * in the starter; the end-to-end run is {@code samples/demo.sh spring}.
+ */
+class SampleAppSmokeTest {
+
+    @Test
+    void servesProbesWithoutAnApplicationCredentialsProviderByDefault() throws Exception {
+        try (ConfigurableApplicationContext ctx = new SpringApplicationBuilder(Application.class)
+                .properties("server.port=0", "server.address=127.0.0.1", "role-probe.enabled=false").run()) {
+            assertThat(ctx.getBeanNamesForType(WhoAmIController.class)).hasSize(1);
+            assertThat(ctx.getBeanNamesForType(StsClient.class)).hasSize(1);
+            assertThat(ctx.getBeanNamesForType(AwsCredentialsProvider.class)).isEmpty();
+
+            int port = ((WebServerApplicationContext) ctx).getWebServer().getPort();
+            HttpClient http = HttpClient.newHttpClient();
+            for (String path : new String[] {"/actuator/health/liveness", "/actuator/health/readiness", "/readyz"}) {
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                                URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(response.statusCode()).as(path).isEqualTo(200);
+            }
+        }
+    }
+
+    @Test
+    void warmUpMakesAnEagerCredentialsProviderThatTheStsClientShares() {
+        // System properties come first in the SDK chain: the warm-up resolves without any network call.
+        System.setProperty("aws.accessKeyId", "AKIAIOSFODNN7EXAMPLE");
+        System.setProperty("aws.secretAccessKey", "not-a-secret-just-a-test-value-000000000");
+        System.setProperty("aws.region", "us-east-1");
+        try {
+            new ApplicationContextRunner().withUserConfiguration(AwsClients.class)
+                    .withPropertyValues("sample.warm-up-credentials=true")
+                    .run(ctx -> {
+                        AwsCredentialsProvider provider = ctx.getBean(AwsCredentialsProvider.class);
+                        assertThat(CredentialSource.fromProviderName(provider.resolveCredentials().providerName()))
+                                .isEqualTo(CredentialSource.SYSTEM_PROPERTIES);
+                        assertThat(ctx.getBean(StsClient.class)).isNotNull();
+                    });
+        } finally {
+            System.clearProperty("aws.accessKeyId");
+            System.clearProperty("aws.secretAccessKey");
+            System.clearProperty("aws.region");
+        }
+    }
+}

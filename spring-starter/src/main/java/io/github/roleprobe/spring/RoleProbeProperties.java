@@ -1,0 +1,228 @@
+package io.github.roleprobe.spring;
+
+import io.github.roleprobe.config.InvalidSettingException;
+import io.github.roleprobe.config.RoleProbeConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Binds the {@code role-probe.*} settings: the same keys and defaults as every other role-probe integration.
+ * Values are kept as configured; they are validated, with the same rules and messages everywhere, when
+ * {@link #toRoleProbeConfig()} hands them to core's {@link RoleProbeConfig.Builder}.
+ *
+ * <pre>
+ * role-probe:
+ *   enabled: true                  # default true
+ *   role-arns: arn:aws:iam::111122223333:role/orders
+ *   region: eu-west-1              # default: the SDK region provider chain
+ *   sts-endpoint: https://sts.eu-west-1.amazonaws.com
+ *   backoff:
+ *     initial: 200ms
+ *     max: 5s
+ *   refresh-interval: 1m
+ *   max-age: 15m
+ *   liveness-grace: 60s
+ *   sts-timeout: 5s
+ * </pre>
+ *
+ * <p>In environment variables, Spring Boot's relaxed binding drops the dashes: {@code ROLEPROBE_ROLEARNS},
+ * {@code ROLEPROBE_LIVENESSGRACE}. Durations take Spring Boot's duration syntax ({@code 200ms}, {@code 5s},
+ * {@code 1m}, ISO-8601 {@code PT5S}; a plain number is milliseconds).
+ *
+ * <p>Mutable while Spring Boot binds it, then only read: not thread-safe for writes.
+ */
+@ConfigurationProperties(RoleProbeProperties.PREFIX)
+public class RoleProbeProperties {
+
+    /** The prefix of every setting: {@value}. */
+    public static final String PREFIX = RoleProbeConfig.PREFIX;
+    /** The setting that switches role-probe off: {@value}. */
+    public static final String ENABLED = PREFIX + ".enabled";
+
+    /**
+     * Whether role-probe is enabled. When false, no verifier runs, the application's readiness is left alone
+     * and no health indicator exists.
+     */
+    private boolean enabled = true;
+
+    /**
+     * IAM roles the application's credentials must belong to, for example
+     * arn:aws:iam::111122223333:role/orders. When empty, the IRSA role of AWS_ROLE_ARN is expected, if any.
+     */
+    private List<String> roleArns = new ArrayList<>();
+
+    /**
+     * Region whose regional STS endpoint is called, for example eu-west-1. When unset, the AWS SDK region
+     * provider chain decides (aws.region, AWS_REGION, profile, IMDS).
+     */
+    private String region;
+
+    /**
+     * STS endpoint override, for example a VPC endpoint https://sts.eu-west-1.amazonaws.com. When unset, the
+     * SDK's regional endpoint is used, honouring AWS_ENDPOINT_URL_STS.
+     */
+    private String stsEndpoint;
+
+    /**
+     * Once verified, how often credentials are re-resolved. STS is called again only when the access key id
+     * changed or the confirmation is older than max-age.
+     */
+    private Duration refreshInterval = RoleProbeConfig.DEFAULT_REFRESH_INTERVAL;
+
+    /** Age after which an STS confirmation is renewed even for unchanged credentials. */
+    private Duration maxAge = RoleProbeConfig.DEFAULT_MAX_AGE;
+
+    /**
+     * How long a wrong identity that a container restart can fix (the node role while EKS Pod Identity or IRSA
+     * environment is present) may last before the liveness state goes BROKEN.
+     */
+    private Duration livenessGrace = RoleProbeConfig.DEFAULT_LIVENESS_GRACE;
+
+    /** Timeout of one STS GetCallerIdentity call, connection included. */
+    private Duration stsTimeout = RoleProbeConfig.DEFAULT_STS_TIMEOUT;
+
+    /** Retry backoff while the identity is not verified. */
+    private final Backoff backoff = new Backoff();
+
+    /** @return whether role-probe is enabled */
+    public boolean isEnabled() {
+        return enabled;
+    }
+
+    /** @param enabled {@code false} to switch role-probe off */
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    /** @return the expected IAM role ARNs as configured, possibly empty; never {@code null} */
+    public List<String> getRoleArns() {
+        return roleArns;
+    }
+
+    /** @param roleArns the expected role ARNs; {@code null} means none. Validated by {@link #toRoleProbeConfig()}. */
+    public void setRoleArns(List<String> roleArns) {
+        this.roleArns = roleArns != null ? new ArrayList<>(roleArns) : new ArrayList<>();
+    }
+
+    /** @return the STS region as configured, or {@code null} for the SDK region provider chain */
+    public String getRegion() {
+        return region;
+    }
+
+    /** @param region a region name such as {@code eu-west-1}, or {@code null} */
+    public void setRegion(String region) {
+        this.region = region;
+    }
+
+    /** @return the STS endpoint override as configured, or {@code null} */
+    public String getStsEndpoint() {
+        return stsEndpoint;
+    }
+
+    /** @param stsEndpoint an absolute http(s) URI, or {@code null} */
+    public void setStsEndpoint(String stsEndpoint) {
+        this.stsEndpoint = stsEndpoint;
+    }
+
+    /** @return how often credentials are re-resolved once verified */
+    public Duration getRefreshInterval() {
+        return refreshInterval;
+    }
+
+    /** @param refreshInterval a positive duration, for example {@code 1m} */
+    public void setRefreshInterval(Duration refreshInterval) {
+        this.refreshInterval = refreshInterval;
+    }
+
+    /** @return how old an STS confirmation may get before it is renewed */
+    public Duration getMaxAge() {
+        return maxAge;
+    }
+
+    /** @param maxAge a positive duration, for example {@code 15m} */
+    public void setMaxAge(Duration maxAge) {
+        this.maxAge = maxAge;
+    }
+
+    /** @return how long a restart-fixable wrong identity may last before liveness fails */
+    public Duration getLivenessGrace() {
+        return livenessGrace;
+    }
+
+    /** @param livenessGrace zero or a positive duration, for example {@code 60s} */
+    public void setLivenessGrace(Duration livenessGrace) {
+        this.livenessGrace = livenessGrace;
+    }
+
+    /** @return the timeout of one STS call */
+    public Duration getStsTimeout() {
+        return stsTimeout;
+    }
+
+    /** @param stsTimeout a positive duration, for example {@code 5s} */
+    public void setStsTimeout(Duration stsTimeout) {
+        this.stsTimeout = stsTimeout;
+    }
+
+    /** @return the retry backoff settings ({@code role-probe.backoff.*}); never {@code null} */
+    public Backoff getBackoff() {
+        return backoff;
+    }
+
+    /**
+     * Validates the settings and converts them to core's configuration.
+     *
+     * @return the validated configuration; a new instance on each call
+     * @throws InvalidSettingException when a value is unusable; the message names the setting (for example
+     *     {@code role-probe.role-arns}), the rejected value and a correct example. Left to propagate so that
+     *     the application fails to start with that message.
+     */
+    public RoleProbeConfig toRoleProbeConfig() {
+        return RoleProbeConfig.builder()
+                .roleArns(roleArns)
+                .region(region)
+                .stsEndpoint(stsEndpoint)
+                .backoffInitial(backoff.getInitial())
+                .backoffMax(backoff.getMax())
+                .refreshInterval(refreshInterval)
+                .maxAge(maxAge)
+                .livenessGrace(livenessGrace)
+                .stsTimeout(stsTimeout)
+                .build();
+    }
+
+    /**
+     * Binds {@code role-probe.backoff.*}: exponential backoff with full jitter between attempts while the identity
+     * is not verified. Mutable while Spring Boot binds it, then only read.
+     */
+    public static class Backoff {
+
+        /** First retry delay while not verified; it doubles on each failed attempt, up to max. */
+        private Duration initial = RoleProbeConfig.DEFAULT_BACKOFF_INITIAL;
+
+        /** Largest retry delay while not verified. Must not be shorter than initial. */
+        private Duration max = RoleProbeConfig.DEFAULT_BACKOFF_MAX;
+
+        /** @return the first retry delay ceiling */
+        public Duration getInitial() {
+            return initial;
+        }
+
+        /** @param initial a positive duration, for example {@code 200ms} */
+        public void setInitial(Duration initial) {
+            this.initial = initial;
+        }
+
+        /** @return the largest retry delay ceiling */
+        public Duration getMax() {
+            return max;
+        }
+
+        /** @param max a positive duration not shorter than {@code initial}, for example {@code 5s} */
+        public void setMax(Duration max) {
+            this.max = max;
+        }
+    }
+}

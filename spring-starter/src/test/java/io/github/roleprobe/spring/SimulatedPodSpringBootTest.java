@@ -1,0 +1,63 @@
+package io.github.roleprobe.spring;
+
+import io.github.roleprobe.verify.IdentityVerifier;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.test.annotation.DirtiesContext;
+
+/**
+ * The whole application (Tomcat, actuator, the starter) on a random port, against the simulated EKS pod of the
+ * subclass's static {@link SimulatedPod}, through the real SDK credential providers. Health details are shown
+ * ({@code show-details=always}); the probe groups are left as Spring Boot configures them. Each class gets a fresh
+ * application context, closed after the class.
+ */
+@SpringBootTest(classes = TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT, properties = {
+        "server.address=127.0.0.1",
+        "role-probe.role-arns=" + SimulatedPodSpringBootTest.ROLE,
+        "role-probe.backoff.initial=50ms",
+        "role-probe.backoff.max=500ms",
+        "management.endpoint.health.show-details=always",
+        "spring.main.banner-mode=off"})
+@DirtiesContext
+abstract class SimulatedPodSpringBootTest {
+
+    static final String ROLE = "arn:aws:iam::111122223333:role/orders";
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    ConfigurableApplicationContext context;
+
+    Probes probes;
+
+    /** @return the subclass's static simulated pod */
+    abstract SimulatedPod pod();
+
+    @BeforeEach
+    void connect() {
+        probes = pod().connect(context, port);
+    }
+
+    static boolean verifierThreadAlive() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(t -> t.isAlive() && IdentityVerifier.THREAD_NAME.equals(t.getName()));
+    }
+
+    static boolean awaitNoVerifierThread(Duration timeout) throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (verifierThreadAlive()) {
+            if (Instant.now().isAfter(deadline)) {
+                return false;
+            }
+            Thread.sleep(20);
+        }
+        return true;
+    }
+}

@@ -89,7 +89,7 @@ class RoleProbeConfigurationTest {
                 "role-probe.backoff.initial", "2s",
                 "role-probe.backoff.max", "1s")).close());
 
-        assertThat(messageChain(failure)).anySatisfy(m -> assertThat(m).contains("role-probe.backoff.max", "PT1S"));
+        assertThat(messageChain(failure)).anySatisfy(m -> assertThat(m).contains("role-probe.backoff.max", "'1s'"));
     }
 
     private static Throwable rootCause(Throwable failure) {

@@ -138,11 +138,12 @@ class RoleProbePropertiesTest {
                 "role-probe.refresh-interval", "1m",
                 "role-probe.max-age", "15m",
                 "role-probe.liveness-grace", "60s",
-                "role-probe.sts-timeout", "5s");
+                "role-probe.sts-timeout", "5s",
+                "role-probe.metrics.enabled", "true");
         List<String> keys = List.of("role-probe.enabled", "role-probe.role-arns", "role-probe.region",
                 "role-probe.sts-endpoint", "role-probe.backoff.initial", "role-probe.backoff.max",
                 "role-probe.refresh-interval", "role-probe.max-age", "role-probe.liveness-grace",
-                "role-probe.sts-timeout");
+                "role-probe.sts-timeout", "role-probe.metrics.enabled");
         for (String key : keys) {
             List<Map<String, Object>> entries = JsonPath.read(metadata, "$.properties[?(@.name == '" + key + "')]");
             assertThat(entries).as(key).hasSize(1);
@@ -197,14 +198,14 @@ class RoleProbePropertiesTest {
         runner.withPropertyValues("role-probe.backoff.initial=2s", "role-probe.backoff.max=1s").run(context -> {
             assertThat(context).hasFailed();
             assertThat(MalformedRoleArnStartupTest.messageChain(context.getStartupFailure()))
-                    .anySatisfy(m -> assertThat(m).contains("role-probe.backoff.max", "PT1S", "role-probe.backoff.initial"));
+                    .anySatisfy(m -> assertThat(m).contains("role-probe.backoff.max", "'1s'", "role-probe.backoff.initial"));
         });
     }
 
     @Test
     void nonPositiveDurationFailsNamingTheSetting() {
-        assertInvalid("role-probe.sts-timeout=0s", "role-probe.sts-timeout", "PT0S", "5s");
-        assertInvalid("role-probe.liveness-grace=-1s", "role-probe.liveness-grace", "PT-1S", "60s");
+        assertInvalid("role-probe.sts-timeout=0s", "role-probe.sts-timeout", "'0s'", "5s");
+        assertInvalid("role-probe.liveness-grace=-1s", "role-probe.liveness-grace", "'-1s'", "60s");
     }
 
     @Test

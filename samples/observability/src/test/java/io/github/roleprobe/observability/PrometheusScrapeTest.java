@@ -46,7 +46,10 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>{@code payments}: a pod created without Pod Identity or IRSA environment ({@code NOT_INJECTED}).</li>
  * </ul>
  *
- * The test then queries Prometheus' HTTP API: every metric that the dashboard and the alert rules use exists, with
+ * and {@code /actuator/prometheus} of the Spring Boot sample's jar in a third pod, {@code shipping}, with EKS Pod
+ * Identity from the start (it verifies at once), so that both frameworks are checked to publish every metric name.
+ *
+ * <p>The test then queries Prometheus' HTTP API: every metric that the dashboard and the alert rules use exists, with
  * the values the scenario implies; the alert expressions select the right services, during and after the node
  * role; and every dashboard query runs and returns data.
  */
@@ -55,6 +58,7 @@ class PrometheusScrapeTest {
 
     private static final String ORDERS_ROLE = "arn:aws:iam::111122223333:role/orders";
     private static final String PAYMENTS_ROLE = "arn:aws:iam::111122223333:role/payments";
+    private static final String SHIPPING_ROLE = "arn:aws:iam::111122223333:role/shipping";
     private static final Duration WAIT = Duration.ofSeconds(90);
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -66,8 +70,11 @@ class PrometheusScrapeTest {
 
     private EksPodSimulator ordersPod;
     private EksPodSimulator paymentsPod;
+    private EksPodSimulator shippingPod;
     private App orders;
     private App payments;
+    /** The Spring Boot sample. */
+    private App shipping;
     private URI prometheus;
     /** While orders was on the node role, as scraped. */
     private Instant duringNodeRole;
@@ -77,7 +84,8 @@ class PrometheusScrapeTest {
     private Instant consistentAt;
     private Instant verifiedSeenAt;
 
-    record App(String name, int port, Process process, Path log) {
+    /** A running sample; {@code healthPrefix} is {@code /health} (Micronaut) or {@code /actuator/health} (Spring Boot). */
+    record App(String name, int port, Process process, Path log, String healthPrefix) {
         URI uri(String path) {
             return URI.create("http://127.0.0.1:" + port + path);
         }
@@ -93,6 +101,12 @@ class PrometheusScrapeTest {
                     + " ./mvnw -DskipTests install -pl samples/micronaut-app -am (./mvnw verify builds it before this module)");
         }
 
+        Path springJar = Path.of(System.getProperty("roleprobe.spring.sample.jar", "missing"));
+        if (!java.nio.file.Files.isRegularFile(springJar)) {
+            fail("The Spring Boot sample's jar " + springJar + " is missing: build it first with"
+                    + " ./mvnw -DskipTests install -pl samples/spring-boot-app -am (./mvnw verify builds it before this module)");
+        }
+
         ordersPod = EksPodSimulator.builder().podIdentity(ORDERS_ROLE)
                 .associationConsistentAfter(Duration.ofHours(1))
                 .imds(ImdsMode.NODE_ROLE)
@@ -100,14 +114,19 @@ class PrometheusScrapeTest {
         closeables.add(ordersPod);
         paymentsPod = EksPodSimulator.builder().inKubernetes(true).imds(ImdsMode.NODE_ROLE).start();
         closeables.add(paymentsPod);
+        shippingPod = EksPodSimulator.builder().podIdentity(SHIPPING_ROLE).imds(ImdsMode.NODE_ROLE).start();
+        closeables.add(shippingPod);
 
         orders = startApp("orders", ORDERS_ROLE, ordersPod, jar);
         payments = startApp("payments", PAYMENTS_ROLE, paymentsPod, jar);
+        shipping = startSpringApp("shipping", SHIPPING_ROLE, shippingPod, springJar);
         firstAnswerOfOrders = awaitUp(orders);
         awaitUp(payments);
+        awaitUp(shipping);
 
         prometheus = startPrometheus(prometheusBinary);
 
+        awaitQuery("role_probe_state{application=\"shipping\",state=\"verified\"} == 1", r -> !r.isEmpty());
         // orders on the node role, as Prometheus sees it.
         awaitQuery("role_probe_state{application=\"orders\",state=\"wrong_identity_node_role\"} == 1", r -> !r.isEmpty());
         awaitQuery("role_probe_state{application=\"payments\",state=\"not_injected\"} == 1", r -> !r.isEmpty());
@@ -118,7 +137,7 @@ class PrometheusScrapeTest {
         ordersPod.stsFailNext(2, StsFailure.THROTTLING);
         consistentAt = Instant.now();
         ordersPod.makeAssociationConsistent();
-        awaitHttp(orders.uri("/health/readiness"), 200);
+        awaitHttp(orders.uri(orders.healthPrefix() + "/readiness"), 200);
         verifiedSeenAt = Instant.now();
         awaitQuery("role_probe_state{application=\"orders\",state=\"verified\"} == 1", r -> !r.isEmpty());
         awaitQuery("role_probe_sts_calls_total{application=\"orders\",result=\"success\"} == 2", r -> !r.isEmpty());
@@ -153,15 +172,15 @@ class PrometheusScrapeTest {
         names.path("data").forEach(n -> scraped.add(n.asText()));
         assertThat(scraped).containsAll(referenced);
         for (String name : referenced) {
-            assertThat(applications(query(name, afterVerified))).as(name + " from both pods")
-                    .containsExactlyInAnyOrder("orders", "payments");
+            assertThat(applications(query(name, afterVerified))).as(name + " from every pod")
+                    .containsExactlyInAnyOrder("orders", "payments", "shipping");
         }
     }
 
     @Test
     void bothTargetsAreUpAndTheRulesLoaded() throws Exception {
         JsonNode targets = get("/api/v1/targets").path("data").path("activeTargets");
-        assertThat(targets).hasSize(2).allSatisfy(t -> assertThat(t.path("health").asText()).isEqualTo("up"));
+        assertThat(targets).hasSize(3).allSatisfy(t -> assertThat(t.path("health").asText()).isEqualTo("up"));
         List<String> loaded = new ArrayList<>();
         get("/api/v1/rules").path("data").path("groups").forEach(g -> g.path("rules").forEach(r -> {
             loaded.add(r.path("name").asText());
@@ -191,7 +210,7 @@ class PrometheusScrapeTest {
                 "sum by (outcome) (role_probe_attempts_seconds_count{application=\"orders\"})", afterVerified), "outcome");
         assertThat(attempts).containsEntry("verified", 1.0).containsEntry("sts_unavailable", 2.0)
                 .containsKey("wrong_identity_node_role");
-        JsonNode readiness = get(orders.uri("/health/readiness"));
+        JsonNode readiness = get(orders.uri(orders.healthPrefix() + "/readiness"));
         long appAttempts = findLong(readiness, "attempts");
         assertThat(attempts.values().stream().mapToDouble(Double::doubleValue).sum())
                 .as("the app's own attempt count").isEqualTo((double) appAttempts);
@@ -210,18 +229,39 @@ class PrometheusScrapeTest {
     }
 
     @Test
-    void paymentsIsNotInjectedWithoutStsCalls() throws Exception {
+    void paymentsIsNotInjectedAndAsksStsOnceAboutTheNodeRole() throws Exception {
         assertThat(byLabel(query("role_probe_state{application=\"payments\"}", afterVerified), "state"))
                 .containsEntry("not_injected", 1.0).hasSize(8).values().filteredOn(v -> v == 1.0).hasSize(1);
-        assertThat(single(query("sum(role_probe_sts_calls_total{application=\"payments\"})", afterVerified))).isZero();
+        // The chain fell through to IMDS: STS is asked once whether that key is an expected role, then cached.
+        assertThat(single(query("sum(role_probe_sts_calls_total{application=\"payments\"})", afterVerified))).isEqualTo(1.0);
         assertThat(single(query("role_probe_node_role_detections_total{application=\"payments\"}", afterVerified))).isZero();
         assertThat(single(query("role_probe_time_to_verified_seconds_count{application=\"payments\"}", afterVerified))).isZero();
         assertThat(byLabel(query("role_probe_attempts_seconds_count{application=\"payments\"}", afterVerified), "source"))
-                .containsOnlyKeys("none");
-        assertThat(paymentsPod.counters().stsGetCallerIdentityCalls()).isZero();
+                .containsOnlyKeys("instance_profile");
+        assertThat(paymentsPod.counters().stsGetCallerIdentityCalls()).isEqualTo(1);
         assertThat(single(query("role_probe_state{application=\"payments\",state=\"not_injected\"}", afterVerified)))
                 .isEqualTo(1.0);
         assertThat(byLabel(query("role_probe_state", afterVerified), "role")).containsKeys("orders", "payments");
+    }
+
+    @Test
+    void springBootSampleShowsTheSameMetricsVerified() throws Exception {
+        assertThat(byLabel(query("role_probe_state{application=\"shipping\"}", afterVerified), "state"))
+                .containsEntry("verified", 1.0).hasSize(8).values().filteredOn(v -> v == 1.0).hasSize(1);
+        assertThat(byLabel(query("role_probe_state{application=\"shipping\"}", afterVerified), "role"))
+                .containsOnlyKeys("shipping");
+        Map<String, Double> sts = byLabel(query("role_probe_sts_calls_total{application=\"shipping\"}", afterVerified), "result");
+        assertThat(sts).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "success", 1.0, "throttled", 0.0, "unavailable", 0.0, "rejected", 0.0, "misconfigured", 0.0));
+        assertThat(single(query("sum(role_probe_sts_calls_total{application=\"shipping\"})", afterVerified)))
+                .isEqualTo((double) shippingPod.counters().stsGetCallerIdentityCalls());
+        assertThat(single(query("role_probe_node_role_detections_total{application=\"shipping\"}", afterVerified))).isZero();
+        assertThat(single(query("role_probe_time_to_verified_seconds_count{application=\"shipping\"}", afterVerified)))
+                .isEqualTo(1.0);
+        assertThat(byLabel(query("role_probe_attempts_seconds_count{application=\"shipping\"}", afterVerified), "outcome"))
+                .containsEntry("verified", 1.0);
+        assertThat(byLabel(query("role_probe_attempts_seconds_count{application=\"shipping\"}", afterVerified), "source"))
+                .containsKey("container");
     }
 
     @Test
@@ -256,7 +296,8 @@ class PrometheusScrapeTest {
                 "sum by (application) (role_probe_state{application=~\"$application\",state!=\"verified\"}) > 0"),
                 afterVerified))).containsExactly("payments");
         JsonNode variable = get("/api/v1/label/application/values?match[]=role_probe_state");
-        assertThat(variable.path("data")).extracting(JsonNode::asText).containsExactlyInAnyOrder("orders", "payments");
+        assertThat(variable.path("data")).extracting(JsonNode::asText)
+                .containsExactlyInAnyOrder("orders", "payments", "shipping");
     }
 
     // ---- processes -------------------------------------------------------------------------------------------
@@ -276,7 +317,28 @@ class PrometheusScrapeTest {
         Process p = pb.start();
         p.getOutputStream().close();
         processes.add(p);
-        App app = new App(name, port, p, log);
+        App app = new App(name, port, p, log, "/health");
+        startedAt.put(app.name(), Instant.now());
+        return app;
+    }
+
+    /** Starts the Spring Boot sample's jar; Prometheus scrapes its {@code /actuator/prometheus}. */
+    private App startSpringApp(String name, String roleArn, EksPodSimulator pod, Path jar) throws IOException {
+        int port = freePort();
+        Path log = work.resolve(name + ".log");
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx192m", "-XX:TieredStopAtLevel=1",
+                "-Dserver.address=127.0.0.1", "-Dserver.port=" + port,
+                "-Dspring.application.name=" + name,
+                "-Drole-probe.backoff.initial=50ms", "-Drole-probe.backoff.max=300ms",
+                "-jar", jar.toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        pod.applyEnvironment(pb.environment());
+        pb.environment().put("ROLE_PROBE_ROLE_ARN", roleArn);
+        Process p = pb.start();
+        p.getOutputStream().close();
+        processes.add(p);
+        App app = new App(name, port, p, log, "/actuator/health");
         startedAt.put(app.name(), Instant.now());
         return app;
     }
@@ -298,7 +360,11 @@ class PrometheusScrapeTest {
                     metrics_path: /prometheus
                     static_configs:
                       - targets: ['127.0.0.1:%d', '127.0.0.1:%d']
-                """.formatted(Files.RULES, orders.port(), payments.port()));
+                  - job_name: role-probe-sample-spring-boot
+                    metrics_path: /actuator/prometheus
+                    static_configs:
+                      - targets: ['127.0.0.1:%d']
+                """.formatted(Files.RULES, orders.port(), payments.port(), shipping.port()));
         Path storage = java.nio.file.Files.createDirectories(work.resolve("tsdb"));
         Process p = new ProcessBuilder(binary.toString(),
                 "--config.file=" + config, "--storage.tsdb.path=" + storage,
@@ -327,7 +393,7 @@ class PrometheusScrapeTest {
             if (!app.process().isAlive()) {
                 fail(app.name() + " exited: " + java.nio.file.Files.readString(app.log()));
             }
-            if (status(app.uri("/health/liveness")) == 200) {
+            if (status(app.uri(app.healthPrefix() + "/liveness")) == 200) {
                 return Instant.now();
             }
             Thread.sleep(200);
@@ -405,7 +471,7 @@ class PrometheusScrapeTest {
             Thread.sleep(250);
         }
         throw new AssertionError("'" + promql + "' not satisfied within " + WAIT + "; last result " + last
-                + "; orders readiness: " + fetch(orders.uri("/health/readiness")));
+                + "; orders readiness: " + fetch(orders.uri(orders.healthPrefix() + "/readiness")));
     }
 
     private static Set<String> applications(JsonNode result) {

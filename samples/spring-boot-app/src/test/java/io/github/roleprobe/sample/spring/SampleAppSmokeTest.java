@@ -3,11 +3,13 @@ package io.github.roleprobe.sample.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.roleprobe.credentials.CredentialSource;
+import io.github.roleprobe.testkit.EksPodSimulator;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -17,8 +19,9 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.services.sts.StsClient;
 
 /**
- * Starts the sample with role-probe disabled and checks its wiring without any AWS call. The verifier itself is tested
- * in the starter; the end-to-end run is {@code samples/demo.sh spring}.
+ * Starts the sample with role-probe disabled and checks its wiring without any AWS call, and once in a simulated EKS
+ * pod for its Prometheus endpoint. The verifier itself is tested in the starter; the end-to-end run is
+ * {@code samples/demo.sh spring}.
  */
 class SampleAppSmokeTest {
 
@@ -37,6 +40,37 @@ class SampleAppSmokeTest {
                                 URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5)).build(),
                         HttpResponse.BodyHandlers.ofString());
                 assertThat(response.statusCode()).as(path).isEqualTo(200);
+            }
+        }
+    }
+
+    @Test
+    void exposesRoleProbeMetersInPrometheusFormatTaggedWithTheApplicationName() throws Exception {
+        try (EksPodSimulator pod = EksPodSimulator.builder().podIdentity("arn:aws:iam::111122223333:role/orders").start()) {
+            pod.applySystemProperties();
+            try (ConfigurableApplicationContext ctx = new SpringApplicationBuilder(Application.class)
+                    .properties("server.port=0", "server.address=127.0.0.1",
+                            "role-probe.role-arns=arn:aws:iam::111122223333:role/orders",
+                            "role-probe.backoff.initial=50ms", "role-probe.backoff.max=300ms").run()) {
+                int port = ((WebServerApplicationContext) ctx).getWebServer().getPort();
+                HttpClient http = HttpClient.newHttpClient();
+                Instant deadline = Instant.now().plusSeconds(30);
+                String verified = "role_probe_state{application=\"role-probe-sample\",role=\"orders\",state=\"verified\"} 1";
+                HttpResponse<String> scrape;
+                do {
+                    Thread.sleep(100);
+                    scrape = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/prometheus"))
+                            .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+                    assertThat(scrape.statusCode()).isEqualTo(200);
+                } while (!scrape.body().contains(verified) && Instant.now().isBefore(deadline));
+                assertThat(scrape.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
+                assertThat(scrape.body()).contains("# TYPE role_probe_state gauge", verified,
+                        "role_probe_sts_calls_total{application=\"role-probe-sample\",result=\"success\",role=\"orders\"} 1",
+                        "role_probe_attempts_seconds_count{", "role_probe_time_to_verified_seconds_bucket{",
+                        "role_probe_node_role_detections_total{application=\"role-probe-sample\",role=\"orders\"} 0");
+                for (String secret : pod.issuedSecrets()) {
+                    assertThat(scrape.body()).doesNotContain(secret);
+                }
             }
         }
     }

@@ -1,0 +1,169 @@
+package io.github.roleprobe.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.roleprobe.environment.PodEnvironment;
+import io.github.roleprobe.metrics.RoleProbeMetrics;
+import io.github.roleprobe.testkit.EksPodSimulator;
+import io.github.roleprobe.verify.IdentityVerifier;
+import io.github.roleprobe.verify.RoleProbeActivation;
+import io.github.roleprobe.verify.VerificationSnapshot;
+import io.github.roleprobe.verify.VerificationState;
+import io.github.roleprobe.verify.WrongIdentityKind;
+import io.micrometer.core.instrument.FunctionTimer;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ApplicationContext;
+
+/**
+ * role-probe's meters in a Spring Boot application with Spring Boot's metrics auto-configuration (its default
+ * {@link SimpleMeterRegistry} when no export registry is on the class path), and their absence when turned off.
+ */
+class MetricsTest extends ContextRunnerSupport {
+
+    /** Spring Boot's metrics auto-configuration, as actuator brings it, without any export registry but the simple one. */
+    static final AutoConfigurations BOOT_METRICS = AutoConfigurations.of(MetricsAutoConfiguration.class,
+            SimpleMetricsExportAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class);
+
+    private ApplicationContextRunner withMetrics() {
+        return runner.withConfiguration(BOOT_METRICS)
+                .withConfiguration(AutoConfigurations.of(RoleProbeMetricsAutoConfiguration.class));
+    }
+
+    private static List<Meter> roleProbeMeters(ApplicationContext context) {
+        return context.getBeanProvider(MeterRegistry.class).stream()
+                .flatMap(r -> r.getMeters().stream())
+                .filter(m -> m.getId().getName().startsWith("role.probe.")).toList();
+    }
+
+    @Test
+    void metersAreBoundAutomaticallyAndFollowTheVerifier() {
+        simulate(EksPodSimulator.builder().podIdentity(ROLE).associationConsistentAfter(Duration.ofHours(1)));
+        withMetrics().withBean(PodEnvironment.class, () -> TestApplication.IN_KUBERNETES)
+                .withPropertyValues("role-probe.role-arns=" + ROLE)
+                .run(context -> {
+                    assertThat(context).hasNotFailed().hasSingleBean(RoleProbeMetrics.class)
+                            .hasSingleBean(MeterRegistry.class);
+                    MeterRegistry registry = context.getBean(MeterRegistry.class);
+                    assertThat(registry).isInstanceOf(SimpleMeterRegistry.class);
+                    IdentityVerifier verifier = context.getBean(IdentityVerifier.class);
+
+                    VerificationSnapshot wrong = await(verifier, s -> s.state() == VerificationState.WRONG_IDENTITY);
+                    assertThat(wrong.wrongIdentityKind()).contains(WrongIdentityKind.NODE_ROLE);
+                    assertThat(registry.get(RoleProbeMetrics.STATE).tag("state", "wrong_identity_node_role")
+                            .tag("role", "orders").gauge().value()).isEqualTo(1.0);
+                    assertThat(registry.get(RoleProbeMetrics.TIME_TO_VERIFIED).timer().count()).isZero();
+
+                    simulator.makeAssociationConsistent();
+                    VerificationSnapshot verified = await(verifier, VerificationSnapshot::ready);
+
+                    assertThat(registry.get(RoleProbeMetrics.STATE).tag("state", "verified").tag("role", "orders")
+                            .gauge().value()).isEqualTo(1.0);
+                    assertThat(registry.get(RoleProbeMetrics.STATE).gauges()).hasSize(8)
+                            .filteredOn(g -> g.value() == 1.0).hasSize(1);
+                    double stsCalls = registry.get(RoleProbeMetrics.STS_CALLS).functionCounters().stream()
+                            .mapToDouble(c -> c.count()).sum();
+                    assertThat(stsCalls).isEqualTo(simulator.counters().stsGetCallerIdentityCalls())
+                            .isEqualTo(verified.stsCalls());
+                    assertThat(registry.get(RoleProbeMetrics.STS_CALLS).tag("result", "success").functionCounter()
+                            .count()).isPositive();
+                    double attempts = registry.get(RoleProbeMetrics.ATTEMPTS).functionTimers().stream()
+                            .mapToDouble(FunctionTimer::count).sum();
+                    assertThat(attempts).isEqualTo(verifier.snapshot().attempts());
+                    assertThat(registry.get(RoleProbeMetrics.ATTEMPTS).tag("outcome", "verified")
+                            .tag("source", "container").functionTimer().count()).isEqualTo(1.0);
+                    Timer ttv = registry.get(RoleProbeMetrics.TIME_TO_VERIFIED).timer();
+                    assertThat(ttv.count()).isEqualTo(1);
+                    assertThat(ttv.totalTime(TimeUnit.NANOSECONDS)).isEqualTo((double) Duration.between(
+                            verifier.createdAt(), verified.firstVerified().orElseThrow()).toNanos());
+                    assertThat(registry.get(RoleProbeMetrics.NODE_ROLE_DETECTIONS).functionCounter().count())
+                            .isEqualTo(1.0);
+                    assertThat(roleProbeMeters(context)).allSatisfy(m ->
+                            assertThat(m.getId().getTag("role")).isEqualTo("orders"));
+                });
+    }
+
+    @Test
+    void metricsEnabledFalseLeavesNoMetersButTheVerifierWorks() {
+        simulate(EksPodSimulator.builder().podIdentity(ROLE));
+        withMetrics().withBean(PodEnvironment.class, () -> TestApplication.IN_KUBERNETES)
+                .withPropertyValues("role-probe.role-arns=" + ROLE, "role-probe.metrics.enabled=false")
+                .run(context -> {
+                    assertThat(context).hasNotFailed().hasSingleBean(MeterRegistry.class)
+                            .doesNotHaveBean(RoleProbeMetrics.class);
+                    assertThat(await(context.getBean(IdentityVerifier.class), VerificationSnapshot::ready).state())
+                            .isEqualTo(VerificationState.VERIFIED);
+                    assertThat(roleProbeMeters(context)).isEmpty();
+                });
+    }
+
+    @Test
+    void withoutMeterRegistryBeanThereAreNoMetersButTheVerifierWorks() {
+        simulate(EksPodSimulator.builder().podIdentity(ROLE));
+        runner.withConfiguration(AutoConfigurations.of(RoleProbeMetricsAutoConfiguration.class))
+                .withBean(PodEnvironment.class, () -> TestApplication.IN_KUBERNETES)
+                .withPropertyValues("role-probe.role-arns=" + ROLE)
+                .run(context -> {
+                    assertThat(context).hasNotFailed().doesNotHaveBean(MeterRegistry.class)
+                            .doesNotHaveBean(RoleProbeMetrics.class);
+                    assertThat(await(context.getBean(IdentityVerifier.class), VerificationSnapshot::ready).state())
+                            .isEqualTo(VerificationState.VERIFIED);
+                });
+    }
+
+    @Test
+    void withoutMicrometerOnTheClassPathThereAreNoMetersButTheVerifierWorks() {
+        simulate(EksPodSimulator.builder().podIdentity(ROLE));
+        withMetrics().withClassLoader(new FilteredClassLoader("io.micrometer.core"))
+                .withBean(PodEnvironment.class, () -> TestApplication.IN_KUBERNETES)
+                .withPropertyValues("role-probe.role-arns=" + ROLE)
+                .run(context -> {
+                    assertThat(context).hasNotFailed().doesNotHaveBean(RoleProbeMetrics.class)
+                            .doesNotHaveBean("roleProbeMetrics").doesNotHaveBean(MeterRegistry.class);
+                    assertThat(await(context.getBean(IdentityVerifier.class), VerificationSnapshot::ready).state())
+                            .isEqualTo(VerificationState.VERIFIED);
+                });
+    }
+
+    @Test
+    void inactiveRoleProbeHasNoMeters() {
+        simulate(EksPodSimulator.builder().podIdentity(ROLE).inKubernetes(false));
+        withMetrics().withBean(PodEnvironment.class, () -> TestApplication.OUTSIDE_KUBERNETES)
+                .run(context -> {
+                    assertThat(context).hasNotFailed().hasSingleBean(MeterRegistry.class);
+                    assertThat(context.getBean(RoleProbeActivation.class).active()).isFalse();
+                    assertThat(context.getBeanProvider(RoleProbeMetrics.class).getIfAvailable()).isNull();
+                    assertThat(context.getBeanProvider(IdentityVerifier.class).getIfAvailable()).isNull();
+                    assertThat(context.getBean(RoleProbeHealthIndicator.class).health().getDetails())
+                            .containsEntry("state", "INACTIVE");
+                    assertThat(roleProbeMeters(context)).isEmpty();
+                });
+        assertThat(simulator.counters().stsGetCallerIdentityCalls()).isZero();
+    }
+
+    @Test
+    void roleProbeDisabledHasNoMeters() {
+        simulate(EksPodSimulator.builder().podIdentity(ROLE));
+        withMetrics().withBean(PodEnvironment.class, () -> TestApplication.IN_KUBERNETES)
+                .withPropertyValues("role-probe.enabled=false", "role-probe.role-arns=" + ROLE)
+                .run(context -> {
+                    assertThat(context).hasNotFailed().hasSingleBean(MeterRegistry.class)
+                            .doesNotHaveBean(RoleProbeMetrics.class)
+                            .doesNotHaveBean(IdentityVerifier.class);
+                    assertThat(roleProbeMeters(context)).isEmpty();
+                });
+        assertThat(simulator.counters().stsGetCallerIdentityCalls()).isZero();
+    }
+}

@@ -1,5 +1,6 @@
 package io.github.roleprobe.verify;
 
+import io.github.roleprobe.testkit.LogCapture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.roleprobe.config.RoleProbeConfig;
@@ -44,7 +45,7 @@ class IdentityVerifierScenariosTest {
 
     @BeforeEach
     void captureLogs() {
-        logs = LogCapture.attach();
+        logs = LogCapture.start();
     }
 
     @AfterEach
@@ -62,7 +63,7 @@ class IdentityVerifierScenariosTest {
                 assertThat(visible).noneMatch(line -> line.contains(secret));
             }
         }
-        logs.detach();
+        logs.close();
     }
 
     private EksPodSimulator start(EksPodSimulator.Builder builder) {

@@ -1,5 +1,6 @@
 package io.github.roleprobe.micronaut;
 
+import io.github.roleprobe.testkit.LogCapture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.roleprobe.environment.PodEnvironment;
@@ -33,7 +34,7 @@ abstract class SimulatedPodTest {
 
     @BeforeEach
     void captureLogs() {
-        logs = new LogCapture();
+        logs = LogCapture.start();
     }
 
     @AfterEach

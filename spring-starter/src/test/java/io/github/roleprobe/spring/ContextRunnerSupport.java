@@ -1,5 +1,6 @@
 package io.github.roleprobe.spring;
 
+import io.github.roleprobe.testkit.LogCapture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.roleprobe.testkit.EksPodSimulator;
@@ -37,7 +38,7 @@ abstract class ContextRunnerSupport {
 
     @BeforeEach
     void captureLogs() {
-        logs = new LogCapture();
+        logs = LogCapture.start();
     }
 
     @AfterEach

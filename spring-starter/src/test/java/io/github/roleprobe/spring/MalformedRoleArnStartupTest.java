@@ -1,5 +1,6 @@
 package io.github.roleprobe.spring;
 
+import io.github.roleprobe.testkit.LogCapture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -21,7 +22,7 @@ class MalformedRoleArnStartupTest {
 
     @BeforeEach
     void captureLogs() {
-        logs = new LogCapture();
+        logs = LogCapture.start();
     }
 
     @AfterEach

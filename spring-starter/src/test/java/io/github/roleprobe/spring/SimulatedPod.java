@@ -1,5 +1,6 @@
 package io.github.roleprobe.spring;
 
+import io.github.roleprobe.testkit.LogCapture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.roleprobe.testkit.EksPodSimulator;
@@ -36,7 +37,7 @@ final class SimulatedPod implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void beforeAll(ExtensionContext extensionContext) {
-        logs = new LogCapture();
+        logs = LogCapture.start();
         simulator = scenario.start();
         simulator.applySystemProperties();
     }

@@ -8,6 +8,7 @@ import io.github.roleprobe.kubernetes.manifest.ManifestValidator;
 import io.github.roleprobe.kubernetes.manifest.ProbeSpec;
 import io.github.roleprobe.kubernetes.manifest.Rendered;
 import io.github.roleprobe.kubernetes.manifest.Yamls;
+import io.github.roleprobe.kubernetes.sim.SampleApp;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,10 +48,20 @@ class ManifestsTest {
         assertThat(kustomize).as("kubectl's bundled kustomize (replacements and labels need v5)").matches("v[5-9]\\..*");
     }
 
+    static List<SampleApp> apps() {
+        return SampleApps.available();
+    }
+
     @Test
     void theKitHasBothIdentityVariantsForEachSampleAndTheArgoCdApplications() {
-        assertThat(kustomizations()).map(Path::toString)
-                .contains("micronaut/base", "micronaut/overlays/pod-identity", "micronaut/overlays/irsa", "argocd");
+        assertThat(apps()).map(SampleApp::name).containsExactlyInAnyOrder("micronaut", "spring-boot");
+        for (SampleApp app : apps()) {
+            assertThat(kustomizations()).map(Path::toString).contains(app.name() + "/base",
+                    app.name() + "/overlays/pod-identity", app.name() + "/overlays/irsa");
+        }
+        assertThat(kustomizations()).map(Path::toString).contains("argocd");
+        assertThat(overlays()).as("every overlay belongs to a sample the tests start")
+                .allSatisfy(o -> assertThat(apps()).map(SampleApp::name).contains(o.getName(0).toString()));
     }
 
     @ParameterizedTest
@@ -82,24 +93,27 @@ class ManifestsTest {
 
     // --- the validators reject what the API server would reject ---
 
-    @Test
-    void aMistypedDeploymentFieldIsRejected() {
-        ObjectNode d = (ObjectNode) Rendered.of(Path.of("micronaut/overlays/pod-identity")).deployment().deepCopy();
+    @ParameterizedTest
+    @MethodSource("apps")
+    void aMistypedDeploymentFieldIsRejected(SampleApp app) {
+        ObjectNode d = (ObjectNode) Rendered.of(Path.of(app.name(), "overlays/pod-identity")).deployment().deepCopy();
         ObjectNode c = (ObjectNode) d.path("spec").path("template").path("spec").path("containers").path(0);
         c.set("livenessprobe", c.remove("livenessProbe"));
         assertThat(ManifestValidator.validate(d)).singleElement().asString().contains("livenessprobe");
     }
 
-    @Test
-    void aDeploymentFieldOfTheWrongTypeIsRejected() {
-        ObjectNode d = (ObjectNode) Rendered.of(Path.of("micronaut/overlays/pod-identity")).deployment().deepCopy();
+    @ParameterizedTest
+    @MethodSource("apps")
+    void aDeploymentFieldOfTheWrongTypeIsRejected(SampleApp app) {
+        ObjectNode d = (ObjectNode) Rendered.of(Path.of(app.name(), "overlays/pod-identity")).deployment().deepCopy();
         ((ObjectNode) d.path("spec")).putArray("replicas").add(2);
         assertThat(ManifestValidator.validate(d)).isNotEmpty();
     }
 
-    @Test
-    void aMistypedOrIncompleteAssociationIsRejected() {
-        JsonNode a = Rendered.of(Path.of("micronaut/overlays/pod-identity")).association().orElseThrow();
+    @ParameterizedTest
+    @MethodSource("apps")
+    void aMistypedOrIncompleteAssociationIsRejected(SampleApp app) {
+        JsonNode a = Rendered.of(Path.of(app.name(), "overlays/pod-identity")).association().orElseThrow();
         ObjectNode typo = (ObjectNode) a.deepCopy();
         ((ObjectNode) typo.path("spec")).set("roleArn", ((ObjectNode) typo.path("spec")).remove("roleARN"));
         assertThat(ManifestValidator.validate(typo)).anySatisfy(p -> assertThat(p).contains("roleArn"));
@@ -158,14 +172,15 @@ class ManifestsTest {
         assertThat(Rendered.syncWave(r.serviceAccount())).isLessThan(Rendered.syncWave(deployment));
     }
 
-    @Test
-    void theRoleIsWrittenOnceInTheAssociation(@org.junit.jupiter.api.io.TempDir Path tmp) throws IOException {
+    @ParameterizedTest
+    @MethodSource("apps")
+    void theRoleIsWrittenOnceInTheAssociation(SampleApp app, @org.junit.jupiter.api.io.TempDir Path tmp) throws IOException {
         Path copy = copyKit(tmp);
-        Path association = copy.resolve("micronaut/overlays/pod-identity/podidentityassociation.yaml");
+        Path association = copy.resolve(app.name() + "/overlays/pod-identity/podidentityassociation.yaml");
         String other = "arn:aws:iam::444455556666:role/team/payments";
         Files.writeString(association, Files.readString(association)
                 .replace("roleARN: arn:aws:iam::111122223333:role/orders", "roleARN: " + other));
-        Rendered r = new Rendered(Path.of("copy"), Kustomize.render(copy.resolve("micronaut/overlays/pod-identity")));
+        Rendered r = new Rendered(Path.of("copy"), Kustomize.render(copy.resolve(app.name() + "/overlays/pod-identity")));
         assertThat(r.association().orElseThrow().path("spec").path("roleARN").asString()).isEqualTo(other);
         assertThat(r.appEnv()).containsEntry("ROLE_PROBE_ROLE_ARN", other);
     }

@@ -154,13 +154,13 @@ public final class Harness implements AutoCloseable {
     }
 
     /**
-     * @return timeline time at which role-probe reported VERIFIED (its stateSince), read from the first
-     *     successful readiness answer; -1 if not seen
+     * @return timeline time at which role-probe reported VERIFIED (its stateSince, the verifier's own
+     *     timestamp), read from the details of the first successful readiness answer; -1 if not seen
      */
     public long verifiedAt() {
         return observations(SimulatedPod.ProbeKind.READINESS).stream()
-                .filter(o -> o.success() && "VERIFIED".equals(HealthBody.state(o.body())))
-                .map(o -> HealthBody.field(o.body(), "stateSince").map(n -> n.asString("")).orElse(""))
+                .filter(o -> o.success() && "VERIFIED".equals(HealthBody.state(o.details())))
+                .map(o -> HealthBody.field(o.details(), "stateSince").map(n -> n.asString("")).orElse(""))
                 .filter(s -> !s.isEmpty())
                 .mapToLong(s -> timeline.millis(Instant.parse(s)))
                 .findFirst().orElse(-1);
@@ -188,6 +188,14 @@ public final class Harness implements AutoCloseable {
         }
         try {
             Files.writeString(logDir.resolve("timeline.txt"), timeline.toString());
+            StringBuilder b = new StringBuilder();
+            for (SimulatedPod.Observation o : observations) {
+                b.append(String.format("%8.3fs  %-9s c%d  HTTP %3d  %s  since %s  lastCheck %s%n", o.atMillis() / 1000.0,
+                        o.kind(), o.container(), o.status(), HealthBody.fullState(o.details()),
+                        HealthBody.field(o.details(), "stateSince").map(n -> n.asString("")).orElse("-"),
+                        HealthBody.field(o.details(), "lastCheck").map(n -> n.asString("")).orElse("-")));
+            }
+            Files.writeString(logDir.resolve("observations.txt"), b.toString());
         } catch (IOException ignored) {
             // a report only
         }

@@ -11,20 +11,42 @@ import java.util.Map;
  * manifest is mapped to a free loopback port (a pod has its own network namespace; these processes
  * share the machine's), set through the framework's server-port property.
  *
- * @param name          the sample's name, and its directory under samples/kubernetes
- * @param jar           the runnable jar
- * @param containerPort the port the app listens on when nothing overrides it (the framework default,
- *                      since neither sample sets one)
- * @param hostProperty  the framework's bind-address property
- * @param portProperty  the framework's port property
+ * @param name                 the sample's name, and its directory under samples/kubernetes
+ * @param jar                  the runnable jar
+ * @param containerPort        the port the app listens on when nothing overrides it (the framework
+ *                             default, since neither sample sets one)
+ * @param hostProperty         the framework's bind-address property
+ * @param portProperty         the framework's port property
+ * @param detailsPath          where role-probe's details (state, stateSince, ...) are read; empty when
+ *                             the probe answers carry them (Micronaut). Spring Boot's probe groups answer
+ *                             with the availability state only, so its details come from the
+ *                             {@code roleProbe} health component, as in samples/demo.sh.
+ * @param warmUpCredentialsEnv the environment variable of {@code sample.warm-up-credentials} under the
+ *                             framework's env mapping (Spring Boot's relaxed binding drops the dashes)
  */
-public record SampleApp(String name, Path jar, int containerPort, String hostProperty, String portProperty) {
+public record SampleApp(String name, Path jar, int containerPort, String hostProperty, String portProperty,
+        String detailsPath, String warmUpCredentialsEnv) {
 
     /** The Micronaut sample: samples/micronaut-app, Micronaut's default port 8080. */
     public static SampleApp micronaut() {
         return new SampleApp("micronaut", Path.of(System.getProperty("roleprobe.micronautJar",
                 "../micronaut-app/target/role-probe-sample-micronaut-app-0.1.0-SNAPSHOT-all.jar")),
-                8080, "micronaut.server.host", "micronaut.server.port");
+                8080, "micronaut.server.host", "micronaut.server.port", "", "SAMPLE_WARM_UP_CREDENTIALS");
+    }
+
+    /**
+     * The Spring Boot sample: samples/spring-boot-app (its repackaged executable jar), Spring Boot's
+     * default port 8080 with the actuator on the same port.
+     */
+    public static SampleApp spring() {
+        return new SampleApp("spring-boot", Path.of(System.getProperty("roleprobe.springBootJar",
+                "../spring-boot-app/target/role-probe-sample-spring-boot-app-0.1.0-SNAPSHOT.jar")),
+                8080, "server.address", "server.port", "/actuator/health/roleProbe", "SAMPLE_WARMUPCREDENTIALS");
+    }
+
+    @Override
+    public String toString() {
+        return name;
     }
 
     /**

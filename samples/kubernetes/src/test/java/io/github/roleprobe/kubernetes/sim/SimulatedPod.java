@@ -50,11 +50,18 @@ public final class SimulatedPod implements AutoCloseable {
      * @param status     HTTP status, 0 when nothing answered
      * @param body       the response body, empty when nothing answered
      * @param atMillis   timeline time of the answer
+     * @param details    role-probe's details as the app showed them right after this answer: the body
+     *                   itself when the probe answer carries them, else the answer of the app's
+     *                   {@link SampleApp#detailsPath()} (empty when that did not answer)
      */
-    public record Observation(ProbeKind kind, int container, int status, String body, long atMillis) {
+    public record Observation(ProbeKind kind, int container, int status, String body, long atMillis, String details) {
         /** @return whether the kubelet counts it as success */
         public boolean success() {
             return status >= 200 && status < 400;
+        }
+
+        Observation withDetails(String d) {
+            return new Observation(kind, container, status, body, atMillis, d);
         }
     }
 
@@ -98,6 +105,8 @@ public final class SimulatedPod implements AutoCloseable {
     private volatile boolean closed;
     private volatile boolean ready;
     private volatile long firstReadyAt = -1;
+    /** The observer has seen the readiness answer that made the pod Ready the first time. */
+    private volatile boolean firstReadyObserved;
     private Duration backoff;
     private final List<String> restartCauses = new ArrayList<>();
 
@@ -223,7 +232,18 @@ public final class SimulatedPod implements AutoCloseable {
         }
         Observation o = httpGet(kind, c, probe);
         probes.incrementAndGet();
-        observer.accept(o);
+        try {
+            decide(kind, probe, state, c, o);
+        } finally {
+            // After the kubelet's decision, so that reading the details never delays it.
+            observer.accept(withDetails(o, c, probe));
+            if (kind == ProbeKind.READINESS && firstReadyAt >= 0) {
+                firstReadyObserved = true;
+            }
+        }
+    }
+
+    private void decide(ProbeKind kind, ProbeSpec probe, State state, Container c, Observation o) {
         boolean result = o.success();
         if (state.lastResult != null && state.lastResult == result) {
             state.resultRun++;
@@ -257,17 +277,31 @@ public final class SimulatedPod implements AutoCloseable {
     }
 
     private Observation httpGet(ProbeKind kind, Container c, ProbeSpec probe) {
-        Duration timeout = Duration.ofSeconds(probe.timeoutSeconds());
-        URI uri = URI.create("http://127.0.0.1:" + c.hostPort + probe.path());
+        HttpResponse<String> r = get(c, probe.path(), Duration.ofSeconds(probe.timeoutSeconds()));
+        return r == null ? new Observation(kind, c.index, 0, "", timeline.now(), "")
+                : new Observation(kind, c.index, r.statusCode(), r.body(), timeline.now(), r.body());
+    }
+
+    /** Adds role-probe's details, read from the app's details path when its probe answers do not carry them. */
+    private Observation withDetails(Observation o, Container c, ProbeSpec probe) {
+        if (app.detailsPath().isEmpty() || o.status() == 0) {
+            return o;
+        }
+        HttpResponse<String> r = get(c, app.detailsPath(), Duration.ofSeconds(probe.timeoutSeconds()));
+        return o.withDetails(r == null ? "" : r.body());
+    }
+
+    /** @return the response, or null when nothing answered in time */
+    private HttpResponse<String> get(Container c, String path, Duration timeout) {
+        URI uri = URI.create("http://127.0.0.1:" + c.hostPort + path);
         try {
-            HttpResponse<String> r = HTTP.sendAsync(HttpRequest.newBuilder(uri).timeout(timeout).GET().build(),
+            return HTTP.sendAsync(HttpRequest.newBuilder(uri).timeout(timeout).GET().build(),
                     HttpResponse.BodyHandlers.ofString()).get(timeout.toMillis() + 200, TimeUnit.MILLISECONDS);
-            return new Observation(kind, c.index, r.statusCode(), r.body(), timeline.now());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Observation(kind, c.index, 0, "", timeline.now());
+            return null;
         } catch (Exception e) {
-            return new Observation(kind, c.index, 0, "", timeline.now());
+            return null;
         }
     }
 
@@ -392,7 +426,15 @@ public final class SimulatedPod implements AutoCloseable {
         while (!ready && System.nanoTime() < deadline) {
             sleepQuietly(20);
         }
-        return ready;
+        if (!ready) {
+            return false;
+        }
+        // The kubelet decided before the observer saw the answer (and its details): wait for that, bounded.
+        long observedDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(spec.readiness().timeoutSeconds() + 2L);
+        while (!firstReadyObserved && System.nanoTime() < observedDeadline) {
+            sleepQuietly(10);
+        }
+        return true;
     }
 
     /** @return the logs of every container, for failure messages */

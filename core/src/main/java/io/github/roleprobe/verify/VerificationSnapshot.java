@@ -3,6 +3,7 @@ package io.github.roleprobe.verify;
 import io.github.roleprobe.credentials.CredentialSource;
 import io.github.roleprobe.environment.CredentialInjection;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +37,7 @@ public final class VerificationSnapshot {
     private final long attempts;
     private final long stsCalls;
     private final Instant livenessDeadline;
+    private final Map<String, Object> details;
 
     private VerificationSnapshot(Builder b) {
         this.state = Objects.requireNonNull(b.state, "state");
@@ -57,6 +59,7 @@ public final class VerificationSnapshot {
         this.attempts = b.attempts;
         this.stsCalls = b.stsCalls;
         this.livenessDeadline = b.livenessDeadline;
+        this.details = buildDetails();
     }
 
     /**
@@ -192,11 +195,16 @@ public final class VerificationSnapshot {
     /**
      * Returns the snapshot as health details: state, reason, remedy, expected roles, caller ARN,
      * credential source, masked access key id, injection, last check and confirmation times, stale flag,
-     * attempts and STS calls. Absent values are left out.
+     * attempts and STS calls. Absent values are left out. Built once with the snapshot, so probe requests
+     * that show details allocate nothing here.
      *
-     * @return a new insertion-ordered map of strings, numbers, booleans and lists
+     * @return an unmodifiable, insertion-ordered map of strings, numbers, booleans and lists
      */
     public Map<String, Object> details() {
+        return details;
+    }
+
+    private Map<String, Object> buildDetails() {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("state", state.name());
         if (wrongIdentityKind != null) {
@@ -216,7 +224,7 @@ public final class VerificationSnapshot {
         d.put("attempts", attempts);
         d.put("stsCalls", stsCalls);
         putIfPresent(d, "livenessDeadline", livenessDeadline);
-        return d;
+        return Collections.unmodifiableMap(d);
     }
 
     private static void putIfPresent(Map<String, Object> d, String key, Object value) {

@@ -1,21 +1,15 @@
 package io.github.roleprobe.micronaut;
 
-import io.github.roleprobe.verify.RoleProbeActivation;
-
 import io.github.roleprobe.verify.IdentityVerifier;
+import io.github.roleprobe.verify.RoleProbeActivation;
 import io.github.roleprobe.verify.VerificationSnapshot;
 import io.micronaut.context.annotation.Requires;
-import io.micronaut.core.async.publisher.Publishers;
 import io.micronaut.core.util.StringUtils;
-import io.micronaut.health.HealthStatus;
 import io.micronaut.management.endpoint.health.HealthEndpoint;
 import io.micronaut.management.health.indicator.HealthIndicator;
-import io.micronaut.management.health.indicator.HealthResult;
 import io.micronaut.management.health.indicator.annotation.Readiness;
 import jakarta.inject.Singleton;
-import java.util.Map;
 import java.util.Optional;
-import org.reactivestreams.Publisher;
 
 /**
  * Holds {@code /health/readiness} DOWN until STS confirmed that the application's credentials belong to an
@@ -37,38 +31,22 @@ import org.reactivestreams.Publisher;
 @Readiness
 @Requires(property = RoleProbeConfiguration.ENABLED, notEquals = StringUtils.FALSE)
 @Requires(beans = HealthEndpoint.class)
-public class RoleProbeReadinessIndicator implements HealthIndicator {
+public class RoleProbeReadinessIndicator extends SnapshotHealthIndicator {
 
     /** The name of this indicator in health payloads: {@value}. */
     public static final String NAME = "roleProbe";
-
-    private final IdentityVerifier verifier;
-    private final Map<String, Object> inactiveDetails;
 
     /**
      * @param verifier the verifier; empty when role-probe is inactive
      * @param activation the startup decision, for the inactive reason
      */
     public RoleProbeReadinessIndicator(Optional<IdentityVerifier> verifier, RoleProbeActivation activation) {
-        this.verifier = verifier.orElse(null);
-        this.inactiveDetails = activation.inactiveDetails();
+        super(NAME, verifier, activation);
     }
 
-    /**
-     * Reports readiness from the latest snapshot.
-     *
-     * @return a publisher of exactly one result, completing at once: UP when verified (stale included) or when
-     *     role-probe is inactive, else DOWN
-     */
+    /** UP when verified (stale included), else DOWN. */
     @Override
-    public Publisher<HealthResult> getResult() {
-        if (verifier == null) {
-            return Publishers.just(HealthResult.builder(NAME, HealthStatus.UP)
-                    .details(inactiveDetails).build());
-        }
-        VerificationSnapshot snapshot = verifier.snapshot();
-        return Publishers.just(HealthResult.builder(NAME, snapshot.ready() ? HealthStatus.UP : HealthStatus.DOWN)
-                .details(snapshot.details())
-                .build());
+    boolean up(VerificationSnapshot snapshot, IdentityVerifier verifier) {
+        return snapshot.ready();
     }
 }

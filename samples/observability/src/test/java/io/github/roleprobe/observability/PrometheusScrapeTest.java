@@ -302,34 +302,26 @@ class PrometheusScrapeTest {
 
     // ---- processes -------------------------------------------------------------------------------------------
 
+    /** Starts the Micronaut sample's jar; Prometheus scrapes its {@code /prometheus}. */
     private App startApp(String name, String roleArn, EksPodSimulator pod, Path jar) throws IOException {
-        int port = freePort();
-        Path log = work.resolve(name + ".log");
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx192m", "-XX:TieredStopAtLevel=1",
-                "-Dmicronaut.server.host=127.0.0.1", "-Dmicronaut.server.port=" + port,
-                "-Dmicronaut.application.name=" + name,
-                "-Drole-probe.backoff.initial=50ms", "-Drole-probe.backoff.max=300ms",
-                "-jar", jar.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        pod.applyEnvironment(pb.environment());
-        pb.environment().put("ROLE_PROBE_ROLE_ARN", roleArn);
-        Process p = pb.start();
-        p.getOutputStream().close();
-        processes.add(p);
-        App app = new App(name, port, p, log, "/health");
-        startedAt.put(app.name(), Instant.now());
-        return app;
+        return startJar(name, roleArn, pod, jar, "micronaut.server.host", "micronaut.server.port",
+                "micronaut.application.name", "/health");
     }
 
     /** Starts the Spring Boot sample's jar; Prometheus scrapes its {@code /actuator/prometheus}. */
     private App startSpringApp(String name, String roleArn, EksPodSimulator pod, Path jar) throws IOException {
+        return startJar(name, roleArn, pod, jar, "server.address", "server.port", "spring.application.name",
+                "/actuator/health");
+    }
+
+    private App startJar(String name, String roleArn, EksPodSimulator pod, Path jar, String hostProperty,
+            String portProperty, String nameProperty, String healthPath) throws IOException {
         int port = freePort();
         Path log = work.resolve(name + ".log");
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx192m", "-XX:TieredStopAtLevel=1",
-                "-Dserver.address=127.0.0.1", "-Dserver.port=" + port,
-                "-Dspring.application.name=" + name,
+                "-D" + hostProperty + "=127.0.0.1", "-D" + portProperty + "=" + port,
+                "-D" + nameProperty + "=" + name,
                 "-Drole-probe.backoff.initial=50ms", "-Drole-probe.backoff.max=300ms",
                 "-jar", jar.toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
@@ -338,7 +330,7 @@ class PrometheusScrapeTest {
         Process p = pb.start();
         p.getOutputStream().close();
         processes.add(p);
-        App app = new App(name, port, p, log, "/actuator/health");
+        App app = new App(name, port, p, log, healthPath);
         startedAt.put(app.name(), Instant.now());
         return app;
     }

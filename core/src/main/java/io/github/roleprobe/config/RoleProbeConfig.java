@@ -28,8 +28,10 @@ public final class RoleProbeConfig {
     public static final String STS_ENDPOINT = PREFIX + ".sts-endpoint";
     /** Setting holding the first backoff delay. */
     public static final String BACKOFF_INITIAL = PREFIX + ".backoff.initial";
-    /** Setting holding the largest backoff delay. */
+    /** Setting holding the largest backoff delay after an attempt that sent a request to STS. */
     public static final String BACKOFF_MAX = PREFIX + ".backoff.max";
+    /** Setting holding the largest backoff delay after an attempt that sent no request to STS. */
+    public static final String BACKOFF_LOCAL_MAX = PREFIX + ".backoff.local-max";
     /** Setting holding the refresh interval after verification. */
     public static final String REFRESH_INTERVAL = PREFIX + ".refresh-interval";
     /** Setting holding the maximum age of a confirmation. */
@@ -41,12 +43,27 @@ public final class RoleProbeConfig {
 
     /** Default first backoff delay: 200 ms. */
     public static final Duration DEFAULT_BACKOFF_INITIAL = Duration.ofMillis(200);
-    /** Default largest backoff delay: 5 s. */
+    /** Default largest backoff delay after an attempt that sent a request to STS: 5 s. */
     public static final Duration DEFAULT_BACKOFF_MAX = Duration.ofSeconds(5);
+    /**
+     * Default largest backoff delay after an attempt that sent no request to STS: 1 s. While a pod waits for
+     * its EKS Pod Identity association, most attempts are such (no credentials, or the node role's access key
+     * whose identity is already known), so they retry faster without touching the STS quota: once the
+     * association takes effect, the next attempt comes within this ceiling instead of within
+     * {@link #DEFAULT_BACKOFF_MAX}.
+     */
+    public static final Duration DEFAULT_BACKOFF_LOCAL_MAX = Duration.ofSeconds(1);
     /** Default interval between credential re-resolutions once verified: 1 min. */
     public static final Duration DEFAULT_REFRESH_INTERVAL = Duration.ofMinutes(1);
-    /** Default maximum age of an STS confirmation before it is renewed: 15 min. */
-    public static final Duration DEFAULT_MAX_AGE = Duration.ofMinutes(15);
+    /**
+     * Default maximum age of an STS confirmation before it is renewed: 20 min. An access key id always
+     * belongs to the same identity, so renewals only re-confirm it, while every new key is confirmed anyway.
+     * With IRSA the SDK fetches a new key every 55 min (1 h session, refreshed 5 min before expiry), and each
+     * new key is confirmed at once: 20 min costs 3 calls per key (at 0, 20 and 40 min), about 78 a day (EKS
+     * Pod Identity: 72), where 15 min would cost 4 (at 0, 15, 30 and 45 min), about 105 a day, over the
+     * target of at most 100 STS calls a day per pod.
+     */
+    public static final Duration DEFAULT_MAX_AGE = Duration.ofMinutes(20);
     /** Default time a restart-fixable wrong identity may last before liveness goes DOWN: 60 s. */
     public static final Duration DEFAULT_LIVENESS_GRACE = Duration.ofSeconds(60);
     /** Default timeout of one STS call: 5 s. */
@@ -57,6 +74,7 @@ public final class RoleProbeConfig {
     private final Optional<URI> stsEndpoint;
     private final Duration backoffInitial;
     private final Duration backoffMax;
+    private final Duration backoffLocalMax;
     private final Duration refreshInterval;
     private final Duration maxAge;
     private final Duration livenessGrace;
@@ -72,8 +90,9 @@ public final class RoleProbeConfig {
             throw new InvalidSettingException(BACKOFF_MAX, format(b.backoffMax),
                     "It must not be shorter than " + BACKOFF_INITIAL + " (" + format(b.backoffInitial) + ").", "5s");
         }
+        this.backoffLocalMax = positive(BACKOFF_LOCAL_MAX, b.backoffLocalMax, "1s");
         this.refreshInterval = positive(REFRESH_INTERVAL, b.refreshInterval, "1m");
-        this.maxAge = positive(MAX_AGE, b.maxAge, "15m");
+        this.maxAge = positive(MAX_AGE, b.maxAge, "20m");
         this.livenessGrace = nonNegative(LIVENESS_GRACE, b.livenessGrace, "60s");
         this.stsTimeout = positive(STS_TIMEOUT, b.stsTimeout, "5s");
     }
@@ -112,9 +131,27 @@ public final class RoleProbeConfig {
         return backoffInitial;
     }
 
-    /** @return the largest backoff delay while not verified */
+    /**
+     * Returns the largest backoff delay while not verified, after an attempt that sent a request to STS: it
+     * called {@code GetCallerIdentity}, or IRSA environment is present, whose web identity provider calls STS
+     * {@code AssumeRoleWithWebIdentity} whenever a fresh credential chain resolves. Also the retry interval
+     * of {@code NOT_INJECTED}.
+     *
+     * @return the ceiling, positive and not shorter than {@link #backoffInitial()}
+     */
     public Duration backoffMax() {
         return backoffMax;
+    }
+
+    /**
+     * Returns the largest backoff delay while not verified, after an attempt that sent no request to STS
+     * (no credentials, or credentials whose identity STS already told), as configured. The verifier uses
+     * {@code min(backoffLocalMax(), backoffMax())}, so a {@code backoff.max} below it lowers both ceilings.
+     *
+     * @return the ceiling as configured, positive
+     */
+    public Duration backoffLocalMax() {
+        return backoffLocalMax;
     }
 
     /** @return how often credentials are re-resolved (no STS call unless needed) once verified */
@@ -166,6 +203,7 @@ public final class RoleProbeConfig {
         private Optional<URI> stsEndpoint = Optional.empty();
         private Duration backoffInitial = DEFAULT_BACKOFF_INITIAL;
         private Duration backoffMax = DEFAULT_BACKOFF_MAX;
+        private Duration backoffLocalMax = DEFAULT_BACKOFF_LOCAL_MAX;
         private Duration refreshInterval = DEFAULT_REFRESH_INTERVAL;
         private Duration maxAge = DEFAULT_MAX_AGE;
         private Duration livenessGrace = DEFAULT_LIVENESS_GRACE;
@@ -249,11 +287,22 @@ public final class RoleProbeConfig {
         }
 
         /**
-         * @param value largest backoff delay, not shorter than the initial one; default {@link #DEFAULT_BACKOFF_MAX}
+         * @param value largest backoff delay after an attempt that sent a request to STS, not shorter than the
+         *     initial one; default {@link #DEFAULT_BACKOFF_MAX}
          * @return this builder
          */
         public Builder backoffMax(Duration value) {
             backoffMax = value;
+            return this;
+        }
+
+        /**
+         * @param value largest backoff delay after an attempt that sent no request to STS, positive; default
+         *     {@link #DEFAULT_BACKOFF_LOCAL_MAX}. May exceed {@code backoffMax}, which then caps it.
+         * @return this builder
+         */
+        public Builder backoffLocalMax(Duration value) {
+            backoffLocalMax = value;
             return this;
         }
 

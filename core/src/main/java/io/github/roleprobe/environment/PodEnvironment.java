@@ -75,10 +75,22 @@ public final class PodEnvironment {
                         || present(setting(SdkSystemSetting.AWS_CONTAINER_AUTHORIZATION_TOKEN)))) {
             return CredentialInjection.POD_IDENTITY;
         }
-        if (irsaRoleArn().isPresent() && present(setting(SdkSystemSetting.AWS_WEB_IDENTITY_TOKEN_FILE))) {
+        if (irsaPresent()) {
             return CredentialInjection.IRSA;
         }
         return CredentialInjection.NONE;
+    }
+
+    /**
+     * Tells whether IRSA environment is present, whether or not EKS Pod Identity's is too. The SDK default
+     * credential provider chain then asks its web identity provider first, which calls STS
+     * {@code AssumeRoleWithWebIdentity} whenever a new chain resolves credentials.
+     *
+     * @return {@code true} when both {@code AWS_ROLE_ARN} and {@code AWS_WEB_IDENTITY_TOKEN_FILE} (or their
+     *     system properties) are set and not blank
+     */
+    public boolean irsaPresent() {
+        return irsaRoleArn().isPresent() && present(setting(SdkSystemSetting.AWS_WEB_IDENTITY_TOKEN_FILE));
     }
 
     /**

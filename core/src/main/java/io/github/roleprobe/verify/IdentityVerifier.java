@@ -34,10 +34,20 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link #start()} runs the first attempt at once on a daemon thread named
  *       {@code role-probe-verifier}. Probe reads ({@link #snapshot()}, {@link #ready()}, {@link #live()})
  *       only read a volatile field: they never resolve credentials and never call STS.</li>
- *   <li>Until {@link VerificationState#VERIFIED}: retries with exponential backoff and full jitter
- *       ({@code role-probe.backoff.initial} doubling to {@code role-probe.backoff.max}). An access key id
- *       always belongs to the same identity, so credentials whose identity STS already told are not sent
- *       to STS again: a pod stuck on the node role costs no STS calls while it waits.</li>
+ *   <li>Until {@link VerificationState#VERIFIED}: retries with exponential backoff and full jitter, the
+ *       ceiling starting at {@code role-probe.backoff.initial} and doubling with each failed attempt in a
+ *       row. An access key id always belongs to the same identity, so credentials whose identity STS
+ *       already told are not sent to STS again: a pod stuck on the node role costs no STS calls while it
+ *       waits. The ceiling stops growing at one of two caps, chosen per attempt:
+ *       <ul>
+ *         <li>{@code role-probe.backoff.max} (default 5 s) after an attempt that sent a request to STS: it
+ *             called {@code GetCallerIdentity}, or IRSA environment is present ({@link PodEnvironment#irsaPresent()}),
+ *             whose web identity provider calls STS {@code AssumeRoleWithWebIdentity} on every fresh chain;</li>
+ *         <li>{@code min(role-probe.backoff.local-max, role-probe.backoff.max)} (default 1 s) after an attempt
+ *             that sent none (no credentials, or the node role's key whose identity is already known): such
+ *             attempts cost STS nothing, so a pod waiting for its Pod Identity association notices it sooner.</li>
+ *       </ul>
+ *       Both caps share one retry counter, reset when verified.</li>
  *   <li>Once verified: re-resolves credentials every {@code role-probe.refresh-interval} (cheap, the SDK
  *       caches them) and calls STS only when the access key id changed or the confirmation is older than
  *       {@code role-probe.max-age}. When STS is unavailable for credentials from the same source as the
@@ -77,6 +87,7 @@ public final class IdentityVerifier implements AutoCloseable {
     private final CallerIdentityClient sts;
     private final Clock clock;
     private final Backoff backoff;
+    private final Duration localBackoffCap;
     private final List<VerificationListener> listeners;
     private final VerifierScheduler scheduler;
     private final Instant createdAt;
@@ -95,14 +106,17 @@ public final class IdentityVerifier implements AutoCloseable {
     private CredentialSource confirmedSource;
     private int consecutiveFailures;
     private StsCallResult lastStsCall;
+    private boolean calledSts;
 
     private IdentityVerifier(Builder b) {
         this.config = Objects.requireNonNull(b.config, "config");
         this.environment = b.environment != null ? b.environment : PodEnvironment.system();
         this.credentials = b.credentials != null ? b.credentials : ApplicationCredentials.defaultChain();
         this.clock = b.clock != null ? b.clock : Clock.systemUTC();
-        this.backoff = new Backoff(config.backoffInitial(), config.backoffMax(),
+        this.backoff = new Backoff(config.backoffInitial(),
                 b.random != null ? b.random : () -> ThreadLocalRandom.current().nextDouble());
+        this.localBackoffCap = config.backoffLocalMax().compareTo(config.backoffMax()) < 0
+                ? config.backoffLocalMax() : config.backoffMax();
         this.listeners = List.copyOf(b.listeners);
         ExpectedRoles roles = ExpectedRoles.resolve(config, environment);
         this.expectedRoles = roles.roles();
@@ -229,6 +243,7 @@ public final class IdentityVerifier implements AutoCloseable {
         VerificationSnapshot previous = snapshot;
         long startNanos = System.nanoTime();
         lastStsCall = null;
+        calledSts = false;
         Next next;
         try {
             next = attempt(previous);
@@ -332,6 +347,7 @@ public final class IdentityVerifier implements AutoCloseable {
         }
 
         b.stsCalls(previous.stsCalls() + 1);
+        calledSts = true;
         CallerIdentityResult answer = sts.getCallerIdentity(resolved.credentials());
         lastStsCall = answer.callResult();
         if (answer.arn().isPresent()) {
@@ -432,8 +448,14 @@ public final class IdentityVerifier implements AutoCloseable {
                 && credentials.applicationProvided();
     }
 
+    /**
+     * The wait before the next attempt while not verified: capped at {@code backoff.max} when this attempt sent
+     * a request to STS (its own {@code GetCallerIdentity}, or the SDK chain's {@code AssumeRoleWithWebIdentity}
+     * under IRSA), else at the local cap.
+     */
     private Duration backoffDelay() {
-        return backoff.delay(consecutiveFailures++);
+        boolean sentToSts = calledSts || environment.irsaPresent();
+        return backoff.delay(consecutiveFailures++, sentToSts ? config.backoffMax() : localBackoffCap);
     }
 
     private Duration nextRefresh(Instant confirmed, Instant now) {

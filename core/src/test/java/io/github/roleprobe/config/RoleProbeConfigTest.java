@@ -16,8 +16,9 @@ class RoleProbeConfigTest {
         assertThat(config.roleArns()).isEmpty();
         assertThat(config.backoffInitial()).isEqualTo(Duration.ofMillis(200));
         assertThat(config.backoffMax()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(config.backoffLocalMax()).isEqualTo(Duration.ofSeconds(1));
         assertThat(config.refreshInterval()).isEqualTo(Duration.ofMinutes(1));
-        assertThat(config.maxAge()).isEqualTo(Duration.ofMinutes(15));
+        assertThat(config.maxAge()).isEqualTo(Duration.ofMinutes(20));
         assertThat(config.livenessGrace()).isEqualTo(Duration.ofSeconds(60));
         assertThat(config.stsTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(config.region()).isEmpty();
@@ -53,6 +54,27 @@ class RoleProbeConfigTest {
                 .backoffInitial(Duration.ofSeconds(2)).backoffMax(Duration.ofSeconds(1)).build())
                 .isInstanceOf(InvalidSettingException.class)
                 .hasMessageContaining("role-probe.backoff.max");
+    }
+
+    @Test
+    void localMaxThatIsNotPositiveIsRejectedNamingSettingValueAndExample() {
+        assertThatThrownBy(() -> RoleProbeConfig.builder().backoffLocalMax(Duration.ZERO).build())
+                .isInstanceOfSatisfying(InvalidSettingException.class, e -> {
+                    assertThat(e.setting()).isEqualTo("role-probe.backoff.local-max");
+                    assertThat(e.value()).isEqualTo("0s");
+                    assertThat(e.example()).isEqualTo("1s");
+                })
+                .hasMessageContaining("role-probe.backoff.local-max=1s");
+        assertThatThrownBy(() -> RoleProbeConfig.builder().backoffLocalMax(Duration.ofMillis(-250)).build())
+                .hasMessageContaining("role-probe.backoff.local-max").hasMessageContaining("'-250ms'");
+    }
+
+    @Test
+    void localMaxAboveMaxIsAcceptedAsConfigured() {
+        RoleProbeConfig config = RoleProbeConfig.builder().backoffMax(Duration.ofMillis(500)).build();
+
+        assertThat(config.backoffLocalMax()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(config.backoffMax()).isEqualTo(Duration.ofMillis(500));
     }
 
     @Test

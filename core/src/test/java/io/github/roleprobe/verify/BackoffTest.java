@@ -7,21 +7,32 @@ import org.junit.jupiter.api.Test;
 
 class BackoffTest {
 
-    @Test
-    void ceilingDoublesFromInitialUpToMax() {
-        Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(5), () -> 1.0);
+    private static final Duration FIVE_SECONDS = Duration.ofSeconds(5);
 
-        assertThat(backoff.ceiling(0)).isEqualTo(Duration.ofMillis(200));
-        assertThat(backoff.ceiling(1)).isEqualTo(Duration.ofMillis(400));
-        assertThat(backoff.ceiling(4)).isEqualTo(Duration.ofMillis(3200));
-        assertThat(backoff.ceiling(5)).isEqualTo(Duration.ofSeconds(5));
-        assertThat(backoff.ceiling(500)).isEqualTo(Duration.ofSeconds(5));
+    @Test
+    void ceilingDoublesFromInitialUpToTheCap() {
+        Backoff backoff = new Backoff(Duration.ofMillis(200), () -> 1.0);
+
+        assertThat(backoff.ceiling(0, FIVE_SECONDS)).isEqualTo(Duration.ofMillis(200));
+        assertThat(backoff.ceiling(1, FIVE_SECONDS)).isEqualTo(Duration.ofMillis(400));
+        assertThat(backoff.ceiling(4, FIVE_SECONDS)).isEqualTo(Duration.ofMillis(3200));
+        assertThat(backoff.ceiling(5, FIVE_SECONDS)).isEqualTo(FIVE_SECONDS);
+        assertThat(backoff.ceiling(500, FIVE_SECONDS)).isEqualTo(FIVE_SECONDS);
+    }
+
+    @Test
+    void oneRetryCounterServesDifferentCaps() {
+        Backoff backoff = new Backoff(Duration.ofMillis(200), () -> 1.0);
+
+        assertThat(backoff.ceiling(3, Duration.ofSeconds(1))).isEqualTo(Duration.ofMillis(1000));
+        assertThat(backoff.ceiling(3, FIVE_SECONDS)).isEqualTo(Duration.ofMillis(1600));
+        assertThat(backoff.ceiling(0, Duration.ofMillis(150))).isEqualTo(Duration.ofMillis(150));
     }
 
     @Test
     void fullJitterDrawsBetweenZeroAndCeiling() {
-        assertThat(new Backoff(Duration.ofMillis(200), Duration.ofSeconds(5), () -> 0.0).delay(3)).isZero();
-        assertThat(new Backoff(Duration.ofMillis(200), Duration.ofSeconds(5), () -> 0.5).delay(3))
+        assertThat(new Backoff(Duration.ofMillis(200), () -> 0.0).delay(3, FIVE_SECONDS)).isZero();
+        assertThat(new Backoff(Duration.ofMillis(200), () -> 0.5).delay(3, FIVE_SECONDS))
                 .isEqualTo(Duration.ofMillis(800));
     }
 }

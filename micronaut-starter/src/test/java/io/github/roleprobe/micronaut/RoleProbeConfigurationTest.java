@@ -18,17 +18,18 @@ class RoleProbeConfigurationTest {
 
     @Test
     void everyKeyBindsIntoCoreConfig() {
-        try (ApplicationContext context = ApplicationContext.run(Map.of(
-                "role-probe.enabled", "false",
-                "role-probe.role-arns", "arn:aws:iam::111122223333:role/orders,arn:aws:iam::111122223333:role/team/billing",
-                "role-probe.region", "eu-west-1",
-                "role-probe.sts-endpoint", "https://sts.eu-west-1.amazonaws.com",
-                "role-probe.backoff.initial", "100ms",
-                "role-probe.backoff.max", "2s",
-                "role-probe.refresh-interval", "30s",
-                "role-probe.max-age", "10m",
-                "role-probe.liveness-grace", "90s",
-                "role-probe.sts-timeout", "3s"))) {
+        try (ApplicationContext context = ApplicationContext.run(Map.ofEntries(
+                Map.entry("role-probe.enabled", "false"),
+                Map.entry("role-probe.role-arns", "arn:aws:iam::111122223333:role/orders,arn:aws:iam::111122223333:role/team/billing"),
+                Map.entry("role-probe.region", "eu-west-1"),
+                Map.entry("role-probe.sts-endpoint", "https://sts.eu-west-1.amazonaws.com"),
+                Map.entry("role-probe.backoff.initial", "100ms"),
+                Map.entry("role-probe.backoff.max", "2s"),
+                Map.entry("role-probe.backoff.local-max", "750ms"),
+                Map.entry("role-probe.refresh-interval", "30s"),
+                Map.entry("role-probe.max-age", "10m"),
+                Map.entry("role-probe.liveness-grace", "90s"),
+                Map.entry("role-probe.sts-timeout", "3s")))) {
             RoleProbeConfig config = context.getBean(RoleProbeConfiguration.class).toRoleProbeConfig();
 
             assertThat(config.roleArns()).map(Object::toString).containsExactly(
@@ -37,6 +38,7 @@ class RoleProbeConfigurationTest {
             assertThat(config.stsEndpoint()).contains(URI.create("https://sts.eu-west-1.amazonaws.com"));
             assertThat(config.backoffInitial()).isEqualTo(Duration.ofMillis(100));
             assertThat(config.backoffMax()).isEqualTo(Duration.ofSeconds(2));
+            assertThat(config.backoffLocalMax()).isEqualTo(Duration.ofMillis(750));
             assertThat(config.refreshInterval()).isEqualTo(Duration.ofSeconds(30));
             assertThat(config.maxAge()).isEqualTo(Duration.ofMinutes(10));
             assertThat(config.livenessGrace()).isEqualTo(Duration.ofSeconds(90));
@@ -55,8 +57,10 @@ class RoleProbeConfigurationTest {
             assertThat(config.stsEndpoint()).isEmpty();
             assertThat(config.backoffInitial()).isEqualTo(RoleProbeConfig.DEFAULT_BACKOFF_INITIAL).isEqualTo(Duration.ofMillis(200));
             assertThat(config.backoffMax()).isEqualTo(RoleProbeConfig.DEFAULT_BACKOFF_MAX).isEqualTo(Duration.ofSeconds(5));
+            assertThat(config.backoffLocalMax()).isEqualTo(RoleProbeConfig.DEFAULT_BACKOFF_LOCAL_MAX)
+                    .isEqualTo(Duration.ofSeconds(1));
             assertThat(config.refreshInterval()).isEqualTo(Duration.ofMinutes(1));
-            assertThat(config.maxAge()).isEqualTo(Duration.ofMinutes(15));
+            assertThat(config.maxAge()).isEqualTo(RoleProbeConfig.DEFAULT_MAX_AGE).isEqualTo(Duration.ofMinutes(20));
             assertThat(config.livenessGrace()).isEqualTo(Duration.ofSeconds(60));
             assertThat(config.stsTimeout()).isEqualTo(Duration.ofSeconds(5));
         }
@@ -90,6 +94,18 @@ class RoleProbeConfigurationTest {
                 "role-probe.backoff.max", "1s")).close());
 
         assertThat(messageChain(failure)).anySatisfy(m -> assertThat(m).contains("role-probe.backoff.max", "'1s'"));
+    }
+
+    @Test
+    void nonPositiveLocalMaxFailsStartupNamingSettingValueAndExample() {
+        Throwable failure = catchThrowable(() -> RunningApp.start(Map.of(
+                "role-probe.role-arns", "arn:aws:iam::111122223333:role/orders",
+                "role-probe.backoff.local-max", "0s")).close());
+
+        assertThat(rootCause(failure)).isInstanceOf(InvalidSettingException.class);
+        assertThat(((InvalidSettingException) rootCause(failure)).setting()).isEqualTo("role-probe.backoff.local-max");
+        assertThat(messageChain(failure)).anySatisfy(m -> assertThat(m)
+                .contains("role-probe.backoff.local-max", "'0s'", "role-probe.backoff.local-max=1s"));
     }
 
     private static Throwable rootCause(Throwable failure) {

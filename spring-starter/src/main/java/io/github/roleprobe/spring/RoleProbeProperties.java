@@ -20,9 +20,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *   sts-endpoint: https://sts.eu-west-1.amazonaws.com
  *   backoff:
  *     initial: 200ms
- *     max: 5s
+ *     local-max: 1s                # after an attempt that sent no request to STS
+ *     max: 5s                      # after an attempt that did
  *   refresh-interval: 1m
- *   max-age: 15m
+ *   max-age: 20m
  *   liveness-grace: 60s
  *   sts-timeout: 5s
  * </pre>
@@ -71,7 +72,11 @@ public class RoleProbeProperties {
      */
     private Duration refreshInterval = RoleProbeConfig.DEFAULT_REFRESH_INTERVAL;
 
-    /** Age after which an STS confirmation is renewed even for unchanged credentials. */
+    /**
+     * Age after which an STS confirmation is renewed even for unchanged credentials; a new access key is
+     * confirmed at once anyway. The default keeps a pod under 100 STS calls a day even with IRSA's new key
+     * every 55 minutes.
+     */
     private Duration maxAge = RoleProbeConfig.DEFAULT_MAX_AGE;
 
     /**
@@ -141,7 +146,7 @@ public class RoleProbeProperties {
         return maxAge;
     }
 
-    /** @param maxAge a positive duration, for example {@code 15m} */
+    /** @param maxAge a positive duration, for example {@code 20m} */
     public void setMaxAge(Duration maxAge) {
         this.maxAge = maxAge;
     }
@@ -186,6 +191,7 @@ public class RoleProbeProperties {
                 .stsEndpoint(stsEndpoint)
                 .backoffInitial(backoff.getInitial())
                 .backoffMax(backoff.getMax())
+                .backoffLocalMax(backoff.getLocalMax())
                 .refreshInterval(refreshInterval)
                 .maxAge(maxAge)
                 .livenessGrace(livenessGrace)
@@ -202,8 +208,17 @@ public class RoleProbeProperties {
         /** First retry delay while not verified; it doubles on each failed attempt, up to max. */
         private Duration initial = RoleProbeConfig.DEFAULT_BACKOFF_INITIAL;
 
-        /** Largest retry delay while not verified. Must not be shorter than initial. */
+        /**
+         * Largest retry delay while not verified, after an attempt that sent a request to STS (GetCallerIdentity,
+         * or any attempt under IRSA, whose credential provider calls STS). Must not be shorter than initial.
+         */
         private Duration max = RoleProbeConfig.DEFAULT_BACKOFF_MAX;
+
+        /**
+         * Largest retry delay while not verified, after an attempt that sent no request to STS (no credentials,
+         * or the node role's key whose identity is already known). The smaller of this and max is used.
+         */
+        private Duration localMax = RoleProbeConfig.DEFAULT_BACKOFF_LOCAL_MAX;
 
         /** @return the first retry delay ceiling */
         public Duration getInitial() {
@@ -215,7 +230,7 @@ public class RoleProbeProperties {
             this.initial = initial;
         }
 
-        /** @return the largest retry delay ceiling */
+        /** @return the largest retry delay ceiling after an attempt that sent a request to STS */
         public Duration getMax() {
             return max;
         }
@@ -223,6 +238,18 @@ public class RoleProbeProperties {
         /** @param max a positive duration not shorter than {@code initial}, for example {@code 5s} */
         public void setMax(Duration max) {
             this.max = max;
+        }
+
+        /** @return the largest retry delay ceiling after an attempt that sent no request to STS, as configured */
+        public Duration getLocalMax() {
+            return localMax;
+        }
+
+        /**
+         * @param localMax a positive duration, for example {@code 1s}; {@code max} caps it when shorter
+         */
+        public void setLocalMax(Duration localMax) {
+            this.localMax = localMax;
         }
     }
 }

@@ -32,6 +32,7 @@ class RoleProbePropertiesTest {
                 "role-probe.sts-endpoint=https://sts.eu-west-1.amazonaws.com",
                 "role-probe.backoff.initial=100ms",
                 "role-probe.backoff.max=2s",
+                "role-probe.backoff.local-max=750ms",
                 "role-probe.refresh-interval=30s",
                 "role-probe.max-age=10m",
                 "role-probe.liveness-grace=90s",
@@ -44,6 +45,7 @@ class RoleProbePropertiesTest {
                     assertThat(config.stsEndpoint()).contains(URI.create("https://sts.eu-west-1.amazonaws.com"));
                     assertThat(config.backoffInitial()).isEqualTo(Duration.ofMillis(100));
                     assertThat(config.backoffMax()).isEqualTo(Duration.ofSeconds(2));
+                    assertThat(config.backoffLocalMax()).isEqualTo(Duration.ofMillis(750));
                     assertThat(config.refreshInterval()).isEqualTo(Duration.ofSeconds(30));
                     assertThat(config.maxAge()).isEqualTo(Duration.ofMinutes(10));
                     assertThat(config.livenessGrace()).isEqualTo(Duration.ofSeconds(90));
@@ -70,9 +72,9 @@ class RoleProbePropertiesTest {
         // role-probe.backoff.max need the canonical form (ROLEPROBE_BACKOFF_MAX).
         for (Map<String, Object> variables : List.of(
                 Map.<String, Object>of("ROLE_PROBE_ROLE_ARNS", "arn:aws:iam::111122223333:role/orders,arn:aws:iam::111122223333:role/billing",
-                        "ROLE_PROBE_LIVENESS_GRACE", "5s", "ROLEPROBE_BACKOFF_MAX", "2s"),
+                        "ROLE_PROBE_LIVENESS_GRACE", "5s", "ROLEPROBE_BACKOFF_MAX", "2s", "ROLEPROBE_BACKOFF_LOCALMAX", "500ms"),
                 Map.<String, Object>of("ROLEPROBE_ROLEARNS", "arn:aws:iam::111122223333:role/orders,arn:aws:iam::111122223333:role/billing",
-                        "ROLEPROBE_LIVENESSGRACE", "5s", "ROLEPROBE_BACKOFF_MAX", "2s"))) {
+                        "ROLEPROBE_LIVENESSGRACE", "5s", "ROLEPROBE_BACKOFF_MAX", "2s", "ROLEPROBE_BACKOFF_LOCALMAX", "500ms"))) {
             org.springframework.boot.context.properties.bind.Binder binder =
                     new org.springframework.boot.context.properties.bind.Binder(
                             org.springframework.boot.context.properties.source.ConfigurationPropertySources.from(
@@ -83,6 +85,7 @@ class RoleProbePropertiesTest {
             assertThat(config.roleArns()).as(variables.keySet().toString()).hasSize(2);
             assertThat(config.livenessGrace()).isEqualTo(Duration.ofSeconds(5));
             assertThat(config.backoffMax()).isEqualTo(Duration.ofSeconds(2));
+            assertThat(config.backoffLocalMax()).isEqualTo(Duration.ofMillis(500));
         }
     }
 
@@ -117,8 +120,9 @@ class RoleProbePropertiesTest {
             assertThat(config.stsEndpoint()).isEmpty();
             assertThat(config.backoffInitial()).isEqualTo(RoleProbeConfig.DEFAULT_BACKOFF_INITIAL).isEqualTo(Duration.ofMillis(200));
             assertThat(config.backoffMax()).isEqualTo(RoleProbeConfig.DEFAULT_BACKOFF_MAX).isEqualTo(Duration.ofSeconds(5));
+            assertThat(config.backoffLocalMax()).isEqualTo(RoleProbeConfig.DEFAULT_BACKOFF_LOCAL_MAX).isEqualTo(Duration.ofSeconds(1));
             assertThat(config.refreshInterval()).isEqualTo(RoleProbeConfig.DEFAULT_REFRESH_INTERVAL).isEqualTo(Duration.ofMinutes(1));
-            assertThat(config.maxAge()).isEqualTo(RoleProbeConfig.DEFAULT_MAX_AGE).isEqualTo(Duration.ofMinutes(15));
+            assertThat(config.maxAge()).isEqualTo(RoleProbeConfig.DEFAULT_MAX_AGE).isEqualTo(Duration.ofMinutes(20));
             assertThat(config.livenessGrace()).isEqualTo(RoleProbeConfig.DEFAULT_LIVENESS_GRACE).isEqualTo(Duration.ofSeconds(60));
             assertThat(config.stsTimeout()).isEqualTo(RoleProbeConfig.DEFAULT_STS_TIMEOUT).isEqualTo(Duration.ofSeconds(5));
         });
@@ -135,14 +139,15 @@ class RoleProbePropertiesTest {
                 "role-probe.enabled", "true",
                 "role-probe.backoff.initial", "200ms",
                 "role-probe.backoff.max", "5s",
+                "role-probe.backoff.local-max", "1s",
                 "role-probe.refresh-interval", "1m",
-                "role-probe.max-age", "15m",
+                "role-probe.max-age", "20m",
                 "role-probe.liveness-grace", "60s",
                 "role-probe.sts-timeout", "5s",
                 "role-probe.metrics.enabled", "true");
         List<String> keys = List.of("role-probe.enabled", "role-probe.role-arns", "role-probe.region",
                 "role-probe.sts-endpoint", "role-probe.backoff.initial", "role-probe.backoff.max",
-                "role-probe.refresh-interval", "role-probe.max-age", "role-probe.liveness-grace",
+                "role-probe.backoff.local-max", "role-probe.refresh-interval", "role-probe.max-age", "role-probe.liveness-grace",
                 "role-probe.sts-timeout", "role-probe.metrics.enabled");
         for (String key : keys) {
             List<Map<String, Object>> entries = JsonPath.read(metadata, "$.properties[?(@.name == '" + key + "')]");
@@ -156,8 +161,9 @@ class RoleProbePropertiesTest {
         // The metadata's duration defaults are the ones core uses.
         assertThat(Duration.ofMillis(200)).isEqualTo(RoleProbeConfig.DEFAULT_BACKOFF_INITIAL);
         assertThat(Duration.ofSeconds(5)).isEqualTo(RoleProbeConfig.DEFAULT_BACKOFF_MAX).isEqualTo(RoleProbeConfig.DEFAULT_STS_TIMEOUT);
+        assertThat(Duration.ofSeconds(1)).isEqualTo(RoleProbeConfig.DEFAULT_BACKOFF_LOCAL_MAX);
         assertThat(Duration.ofMinutes(1)).isEqualTo(RoleProbeConfig.DEFAULT_REFRESH_INTERVAL);
-        assertThat(Duration.ofMinutes(15)).isEqualTo(RoleProbeConfig.DEFAULT_MAX_AGE);
+        assertThat(Duration.ofMinutes(20)).isEqualTo(RoleProbeConfig.DEFAULT_MAX_AGE);
         assertThat(Duration.ofSeconds(60)).isEqualTo(RoleProbeConfig.DEFAULT_LIVENESS_GRACE);
         List<String> regionHints = JsonPath.read(metadata, "$.hints[?(@.name == 'role-probe.region')].values[*].value");
         assertThat(regionHints).contains("eu-west-1", "us-east-1");
@@ -206,6 +212,7 @@ class RoleProbePropertiesTest {
     void nonPositiveDurationFailsNamingTheSetting() {
         assertInvalid("role-probe.sts-timeout=0s", "role-probe.sts-timeout", "'0s'", "5s");
         assertInvalid("role-probe.liveness-grace=-1s", "role-probe.liveness-grace", "'-1s'", "60s");
+        assertInvalid("role-probe.backoff.local-max=0s", "role-probe.backoff.local-max", "'0s'", "1s");
     }
 
     @Test

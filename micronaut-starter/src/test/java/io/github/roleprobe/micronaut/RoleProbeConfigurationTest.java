@@ -18,18 +18,20 @@ class RoleProbeConfigurationTest {
 
     @Test
     void everyKeyBindsIntoCoreConfig() {
-        try (ApplicationContext context = ApplicationContext.run(Map.of(
-                "role-probe.enabled", "false",
-                "role-probe.role-arns", "arn:aws:iam::111122223333:role/orders,arn:aws:iam::111122223333:role/team/billing",
-                "role-probe.region", "eu-west-1",
-                "role-probe.sts-endpoint", "https://sts.eu-west-1.amazonaws.com",
-                "role-probe.backoff.initial", "100ms",
-                "role-probe.backoff.max", "2s",
-                "role-probe.refresh-interval", "30s",
-                "role-probe.max-age", "10m",
-                "role-probe.liveness-grace", "90s",
-                "role-probe.sts-timeout", "3s"))) {
-            RoleProbeConfig config = context.getBean(RoleProbeConfiguration.class).toRoleProbeConfig();
+        try (ApplicationContext context = ApplicationContext.run(Map.ofEntries(
+                Map.entry("role-probe.enabled", "false"),
+                Map.entry("role-probe.role-arns", "arn:aws:iam::111122223333:role/orders,arn:aws:iam::111122223333:role/team/billing"),
+                Map.entry("role-probe.region", "eu-west-1"),
+                Map.entry("role-probe.sts-endpoint", "https://sts.eu-west-1.amazonaws.com"),
+                Map.entry("role-probe.backoff.initial", "100ms"),
+                Map.entry("role-probe.backoff.max", "2s"),
+                Map.entry("role-probe.refresh-interval", "30s"),
+                Map.entry("role-probe.max-age", "10m"),
+                Map.entry("role-probe.liveness-grace", "90s"),
+                Map.entry("role-probe.sts-timeout", "3s"),
+                Map.entry("role-probe.application-start-timeout", "45s")))) {
+            RoleProbeConfiguration configuration = context.getBean(RoleProbeConfiguration.class);
+            RoleProbeConfig config = configuration.toRoleProbeConfig();
 
             assertThat(config.roleArns()).map(Object::toString).containsExactly(
                     "arn:aws:iam::111122223333:role/orders", "arn:aws:iam::111122223333:role/team/billing");
@@ -41,6 +43,7 @@ class RoleProbeConfigurationTest {
             assertThat(config.maxAge()).isEqualTo(Duration.ofMinutes(10));
             assertThat(config.livenessGrace()).isEqualTo(Duration.ofSeconds(90));
             assertThat(config.stsTimeout()).isEqualTo(Duration.ofSeconds(3));
+            assertThat(configuration.getApplicationStartTimeout()).isEqualTo(Duration.ofSeconds(45));
         }
     }
 
@@ -59,6 +62,8 @@ class RoleProbeConfigurationTest {
             assertThat(config.maxAge()).isEqualTo(Duration.ofMinutes(15));
             assertThat(config.livenessGrace()).isEqualTo(Duration.ofSeconds(60));
             assertThat(config.stsTimeout()).isEqualTo(Duration.ofSeconds(5));
+            assertThat(configuration.getApplicationStartTimeout())
+                    .isEqualTo(RoleProbeConfiguration.DEFAULT_APPLICATION_START_TIMEOUT).isEqualTo(Duration.ofSeconds(30));
         }
         try (ApplicationContext context = ApplicationContext.run(Map.of("role-probe.enabled", "false"))) {
             assertThat(context.getBean(RoleProbeConfiguration.class).isEnabled()).isFalse();
@@ -90,6 +95,18 @@ class RoleProbeConfigurationTest {
                 "role-probe.backoff.max", "1s")).close());
 
         assertThat(messageChain(failure)).anySatisfy(m -> assertThat(m).contains("role-probe.backoff.max", "'1s'"));
+    }
+
+    @Test
+    void negativeApplicationStartTimeoutFailsStartupNamingTheSetting() {
+        Throwable failure = catchThrowable(() -> RunningApp.start(Map.of(
+                "role-probe.role-arns", "arn:aws:iam::111122223333:role/orders",
+                "role-probe.application-start-timeout", "-1s")).close());
+
+        assertThat(rootCause(failure)).isInstanceOf(InvalidSettingException.class);
+        assertThat(messageChain(failure)).anySatisfy(m -> assertThat(m)
+                .contains("role-probe.application-start-timeout", "'-1s'", "30s"));
+        assertThat(SimulatedPodTest.verifierThreadAlive()).isFalse();
     }
 
     private static Throwable rootCause(Throwable failure) {

@@ -4,6 +4,7 @@ import io.github.roleprobe.config.InvalidSettingException;
 import io.github.roleprobe.config.RoleProbeConfig;
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.util.Toggleable;
+import io.micronaut.runtime.EmbeddedApplication;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +28,7 @@ import java.util.List;
  *   max-age: 20m
  *   liveness-grace: 60s
  *   sts-timeout: 5s
+ *   application-start-timeout: 30s # Micronaut only: see setApplicationStartTimeout
  * </pre>
  *
  * <p>Mutable while Micronaut binds it, then only read: not thread-safe for writes.
@@ -51,6 +53,10 @@ public class RoleProbeConfiguration implements Toggleable {
     public static final Duration DEFAULT_LIVENESS_GRACE = RoleProbeConfig.DEFAULT_LIVENESS_GRACE;
     /** Default of {@code role-probe.sts-timeout}: 5 seconds. */
     public static final Duration DEFAULT_STS_TIMEOUT = RoleProbeConfig.DEFAULT_STS_TIMEOUT;
+    /** The setting that bounds the wait for the application's start: {@value}. */
+    public static final String APPLICATION_START_TIMEOUT = PREFIX + ".application-start-timeout";
+    /** Default of {@code role-probe.application-start-timeout}: 30 seconds. */
+    public static final Duration DEFAULT_APPLICATION_START_TIMEOUT = Duration.ofSeconds(30);
 
     private boolean enabled = DEFAULT_ENABLED;
     private List<String> roleArns = new ArrayList<>();
@@ -60,6 +66,7 @@ public class RoleProbeConfiguration implements Toggleable {
     private Duration maxAge = DEFAULT_MAX_AGE;
     private Duration livenessGrace = DEFAULT_LIVENESS_GRACE;
     private Duration stsTimeout = DEFAULT_STS_TIMEOUT;
+    private Duration applicationStartTimeout = DEFAULT_APPLICATION_START_TIMEOUT;
     private BackoffConfiguration backoff = new BackoffConfiguration();
 
     /**
@@ -184,6 +191,27 @@ public class RoleProbeConfiguration implements Toggleable {
         this.stsTimeout = stsTimeout;
     }
 
+    /** @return how long the verifier waits for the application to report that it started, at most */
+    public Duration getApplicationStartTimeout() {
+        return applicationStartTimeout;
+    }
+
+    /**
+     * Sets how long, once the application context has started, the verifier waits at most for the application
+     * to report that it started (the {@code ApplicationStartupEvent} of its {@link EmbeddedApplication}, for
+     * example the HTTP server's {@code ServerStartupEvent}) before it starts verifying anyway. It starts at that
+     * event normally, and at once when the context has no {@link EmbeddedApplication}; this bound only matters
+     * when an {@link EmbeddedApplication} bean exists but is never started (a test that uses the context without
+     * its server) or does not publish the event. {@code 0s} starts verifying as soon as the context has started.
+     * Micronaut only. Default value: 30 seconds.
+     *
+     * @param applicationStartTimeout zero or a positive duration, for example {@code 30s}. Validated by
+     *     {@link #toRoleProbeConfig()}.
+     */
+    public void setApplicationStartTimeout(Duration applicationStartTimeout) {
+        this.applicationStartTimeout = applicationStartTimeout;
+    }
+
     /** @return the retry backoff settings ({@code role-probe.backoff.*}); never {@code null} */
     public BackoffConfiguration getBackoff() {
         return backoff;
@@ -199,7 +227,8 @@ public class RoleProbeConfiguration implements Toggleable {
     }
 
     /**
-     * Validates the settings and converts them to core's configuration.
+     * Validates the settings and converts them to core's configuration. {@code role-probe.application-start-timeout},
+     * which core does not use, is validated here too, with the same kind of message.
      *
      * @return the validated configuration; a new instance on each call
      * @throws InvalidSettingException when a value is unusable; the message names the setting (for example
@@ -207,6 +236,10 @@ public class RoleProbeConfiguration implements Toggleable {
      *     the application fails to start with that message.
      */
     public RoleProbeConfig toRoleProbeConfig() {
+        if (applicationStartTimeout == null || applicationStartTimeout.isNegative()) {
+            throw new InvalidSettingException(APPLICATION_START_TIMEOUT, format(applicationStartTimeout),
+                    "It must not be negative.", "30s");
+        }
         return RoleProbeConfig.builder()
                 .roleArns(roleArns)
                 .region(region)
@@ -219,6 +252,14 @@ public class RoleProbeConfiguration implements Toggleable {
                 .livenessGrace(livenessGrace)
                 .stsTimeout(stsTimeout)
                 .build();
+    }
+
+    private static String format(Duration value) {
+        if (value == null) {
+            return null;
+        }
+        long millis = value.toMillis();
+        return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
     }
 
     /**

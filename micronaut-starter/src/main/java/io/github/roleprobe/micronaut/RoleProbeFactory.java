@@ -7,6 +7,7 @@ import io.github.roleprobe.environment.PodEnvironment;
 import io.github.roleprobe.verify.IdentityVerifier;
 import io.github.roleprobe.verify.LoggingListener;
 import io.github.roleprobe.verify.VerificationListener;
+import io.github.roleprobe.verify.VerifierScheduler;
 import io.micronaut.context.BeanProvider;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
@@ -29,8 +30,15 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
  *   <li>{@link RoleProbeActivation}: validates the {@code role-probe.*} settings and decides whether a verifier
  *       runs. An invalid setting fails the application's startup with core's message (setting, value,
  *       example).</li>
- *   <li>{@link IdentityVerifier}: a {@link Context}-scoped singleton, created and started while the application
- *       context starts, closed (background thread stopped) when the context closes. It verifies the
+ *   <li>{@link IdentityVerifier}: a {@link Context}-scoped singleton, created while the application context
+ *       starts (state {@code PENDING}, readiness DOWN) and started once the application has started: when its
+ *       embedded application (the HTTP server) reports its start ({@code ApplicationStartupEvent}, of which
+ *       {@code ServerStartupEvent} is one), or when the context has started ({@code StartupEvent}) if it has no
+ *       {@code EmbeddedApplication} bean; and, so that it never waits forever, at the latest
+ *       {@code role-probe.application-start-timeout} after the context started (an embedded application that is
+ *       never started). This way, loading the AWS SDK for the first attempt does not slow the application's
+ *       start-up.
+ *       Closed (background thread stopped) when the context closes. It verifies the
  *       application's own {@link AwsCredentialsProvider} bean when there is exactly one (or one marked
  *       {@code @Primary}), else the SDK default credential provider chain. It is absent when role-probe is
  *       inactive (see {@link RoleProbeActivation}). Every {@link VerificationListener} bean listens to it
@@ -68,31 +76,39 @@ public class RoleProbeFactory {
     }
 
     /**
-     * Creates and starts the verifier. Runs while the application context starts ({@link Context} scope); the
-     * first attempt runs at once on the verifier's own daemon thread, so startup does not wait for the network.
+     * Creates the verifier and hands it to {@code starter}, which starts it once the application has started: the
+     * first attempt then runs on the verifier's own daemon thread, so neither start-up nor any probe waits for the
+     * network, and loading the AWS SDK for that attempt does not slow the application's start-up. Runs while the
+     * application context starts ({@link Context} scope).
      *
      * @param activation the decision; when inactive the bean is disabled (absent)
      * @param credentialsProviders the application's {@link AwsCredentialsProvider} beans, if any
      * @param listeners every {@link VerificationListener} bean (for example role-probe's metrics), registered
      *     before the first attempt
-     * @return the started verifier; closed by the context on shutdown
+     * @param starter starts the verifier when the application has started
+     * @return the verifier, not started yet (state {@code PENDING}); closed by the context on shutdown
      * @throws DisabledBeanException when role-probe is inactive, so that no verifier bean exists
      */
     @Context
     @Bean(preDestroy = "close")
     IdentityVerifier identityVerifier(RoleProbeActivation activation,
                                       BeanProvider<AwsCredentialsProvider> credentialsProviders,
-                                      List<VerificationListener> listeners) {
+                                      List<VerificationListener> listeners,
+                                      VerifierStarter starter) {
         if (!activation.active()) {
             throw new DisabledBeanException(activation.inactiveReason().orElse("role-probe is inactive"));
         }
+        VerifierScheduler scheduler = VerifierScheduler.daemonThread();
         IdentityVerifier.Builder builder = IdentityVerifier.builder()
                 .config(activation.config())
                 .environment(activation.environment())
                 .credentials(applicationCredentials(credentialsProviders))
+                .scheduler(scheduler)
                 .listener(new LoggingListener());
         listeners.forEach(builder::listener);
-        return builder.build().start();
+        IdentityVerifier verifier = builder.build();
+        starter.manage(verifier, scheduler);
+        return verifier;
     }
 
     private static ApplicationCredentials applicationCredentials(BeanProvider<AwsCredentialsProvider> providers) {

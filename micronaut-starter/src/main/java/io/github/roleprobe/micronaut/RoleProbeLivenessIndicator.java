@@ -22,7 +22,9 @@ import java.util.Optional;
  * as {@code endpoints.health.details-visible} allows.
  *
  * <p>Thread-safe. {@link #getResult()} reads the latest snapshot and the verifier's clock: no blocking, no
- * network.
+ * network. It returns the same result object (a cold single-value publisher) as long as the snapshot and its
+ * UP/DOWN value are the same, so a probe call allocates nothing; a new one when the snapshot changes or its
+ * liveness deadline passes.
  */
 @Singleton
 @Liveness

@@ -25,7 +25,8 @@ import java.util.Optional;
  * {@code state} of {@code INACTIVE} and the reason.
  *
  * <p>Thread-safe. {@link #getResult()} only reads the verifier's latest snapshot: it never blocks, never
- * resolves credentials and never calls STS, so any probe rate is free.
+ * resolves credentials and never calls STS, so any probe rate is free. It returns the same result object (a cold
+ * single-value publisher) as long as the snapshot is the same, so a probe call allocates nothing.
  */
 @Singleton
 @Readiness

@@ -29,8 +29,10 @@ class RoleProbeConfigurationTest {
                 Map.entry("role-probe.refresh-interval", "30s"),
                 Map.entry("role-probe.max-age", "10m"),
                 Map.entry("role-probe.liveness-grace", "90s"),
-                Map.entry("role-probe.sts-timeout", "3s")))) {
-            RoleProbeConfig config = context.getBean(RoleProbeConfiguration.class).toRoleProbeConfig();
+                Map.entry("role-probe.sts-timeout", "3s"),
+                Map.entry("role-probe.application-start-timeout", "45s")))) {
+            RoleProbeConfiguration configuration = context.getBean(RoleProbeConfiguration.class);
+            RoleProbeConfig config = configuration.toRoleProbeConfig();
 
             assertThat(config.roleArns()).map(Object::toString).containsExactly(
                     "arn:aws:iam::111122223333:role/orders", "arn:aws:iam::111122223333:role/team/billing");
@@ -43,6 +45,7 @@ class RoleProbeConfigurationTest {
             assertThat(config.maxAge()).isEqualTo(Duration.ofMinutes(10));
             assertThat(config.livenessGrace()).isEqualTo(Duration.ofSeconds(90));
             assertThat(config.stsTimeout()).isEqualTo(Duration.ofSeconds(3));
+            assertThat(configuration.getApplicationStartTimeout()).isEqualTo(Duration.ofSeconds(45));
         }
     }
 
@@ -63,6 +66,8 @@ class RoleProbeConfigurationTest {
             assertThat(config.maxAge()).isEqualTo(RoleProbeConfig.DEFAULT_MAX_AGE).isEqualTo(Duration.ofMinutes(20));
             assertThat(config.livenessGrace()).isEqualTo(Duration.ofSeconds(60));
             assertThat(config.stsTimeout()).isEqualTo(Duration.ofSeconds(5));
+            assertThat(configuration.getApplicationStartTimeout())
+                    .isEqualTo(RoleProbeConfiguration.DEFAULT_APPLICATION_START_TIMEOUT).isEqualTo(Duration.ofSeconds(30));
         }
         try (ApplicationContext context = ApplicationContext.run(Map.of("role-probe.enabled", "false"))) {
             assertThat(context.getBean(RoleProbeConfiguration.class).isEnabled()).isFalse();
@@ -106,6 +111,18 @@ class RoleProbeConfigurationTest {
         assertThat(((InvalidSettingException) rootCause(failure)).setting()).isEqualTo("role-probe.backoff.local-max");
         assertThat(messageChain(failure)).anySatisfy(m -> assertThat(m)
                 .contains("role-probe.backoff.local-max", "'0s'", "role-probe.backoff.local-max=1s"));
+    }
+
+    @Test
+    void negativeApplicationStartTimeoutFailsStartupNamingTheSetting() {
+        Throwable failure = catchThrowable(() -> RunningApp.start(Map.of(
+                "role-probe.role-arns", "arn:aws:iam::111122223333:role/orders",
+                "role-probe.application-start-timeout", "-1s")).close());
+
+        assertThat(rootCause(failure)).isInstanceOf(InvalidSettingException.class);
+        assertThat(messageChain(failure)).anySatisfy(m -> assertThat(m)
+                .contains("role-probe.application-start-timeout", "'-1s'", "30s"));
+        assertThat(SimulatedPodTest.verifierThreadAlive()).isFalse();
     }
 
     private static Throwable rootCause(Throwable failure) {

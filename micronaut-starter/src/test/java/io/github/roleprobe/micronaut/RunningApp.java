@@ -45,15 +45,35 @@ final class RunningApp implements AutoCloseable {
      * @return the running application
      */
     static RunningApp start(Map<String, Object> properties, Object... singletons) {
+        return serve(startContext(properties, singletons));
+    }
+
+    /**
+     * Starts the application context only, not its server.
+     *
+     * @param properties configuration, on top of a random port on 127.0.0.1
+     * @param singletons beans to register before start
+     * @return the started context; its {@link EmbeddedServer} bean is not started
+     */
+    static ApplicationContext startContext(Map<String, Object> properties, Object... singletons) {
         Map<String, Object> all = new HashMap<>();
         all.put("micronaut.server.port", -1);
         all.put("micronaut.server.host", "127.0.0.1");
         all.putAll(properties);
-        ApplicationContext context = ApplicationContext.builder()
+        return ApplicationContext.builder()
                 .deduceEnvironment(false)
                 .properties(all)
                 .singletons(singletons)
                 .start();
+    }
+
+    /**
+     * Starts the server of a started context; closes the context if that fails.
+     *
+     * @param context from {@link #startContext}
+     * @return the running application
+     */
+    static RunningApp serve(ApplicationContext context) {
         try {
             EmbeddedServer server = context.getBean(EmbeddedServer.class);
             server.start();

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.roleprobe.environment.PodEnvironment;
 import io.github.roleprobe.testkit.EksPodSimulator;
 import io.github.roleprobe.verify.IdentityVerifier;
+import io.github.roleprobe.verify.VerificationSnapshot;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
@@ -68,13 +70,37 @@ abstract class SimulatedPodTest {
 
     /** Starts the application with role-probe settings for fast tests and details visible. */
     RunningApp start(Map<String, Object> overrides, Object... singletons) {
+        app = RunningApp.start(properties(overrides), singletons);
+        return app;
+    }
+
+    /** @return role-probe settings for fast tests and details visible, with {@code overrides} on top */
+    static Map<String, Object> properties(Map<String, Object> overrides) {
         Map<String, Object> properties = new HashMap<>();
         properties.put("role-probe.backoff.initial", "50ms");
         properties.put("role-probe.backoff.max", "500ms");
         properties.put("endpoints.health.details-visible", "ANONYMOUS");
         properties.putAll(overrides);
-        app = RunningApp.start(properties, singletons);
-        return app;
+        return properties;
+    }
+
+    /** Polls the verifier's snapshot until {@code condition} holds, at most {@link RunningApp#DEADLINE}. */
+    static VerificationSnapshot await(IdentityVerifier verifier, Predicate<VerificationSnapshot> condition) {
+        Instant deadline = Instant.now().plus(RunningApp.DEADLINE);
+        VerificationSnapshot snapshot;
+        do {
+            snapshot = verifier.snapshot();
+            if (condition.test(snapshot)) {
+                return snapshot;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", e);
+            }
+        } while (Instant.now().isBefore(deadline));
+        throw new AssertionError("condition not met within " + RunningApp.DEADLINE + "; last snapshot: " + snapshot);
     }
 
     void closeApp() {

@@ -21,6 +21,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 
@@ -32,8 +33,11 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
  *       decides whether a verifier runs. An invalid setting fails the application's startup with core's message
  *       (setting, value, example), reported by {@link InvalidSettingFailureAnalyzer}. Outside Kubernetes with no
  *       expected role, role-probe is inactive and logs why, once.</li>
- *   <li>{@link IdentityVerifier}: created and started with the application context (the first attempt runs at once
- *       on its own daemon thread, so startup never waits for the network) and closed with it. It verifies the
+ *   <li>{@link IdentityVerifier}: created with the application context (state {@code PENDING}) and started once the
+ *       context has been refreshed, after the embedded web server started (a lifecycle bean in the last phase,
+ *       {@link SmartLifecycle#DEFAULT_PHASE}), so that loading the AWS SDK for its first attempt does not slow the
+ *       application's start-up; the attempt runs on the verifier's own daemon thread, so nothing waits for the
+ *       network. Closed with the context. It verifies the
  *       application's {@link AwsCredentialsProvider} bean when there is a unique or {@code @Primary} one, or else
  *       one named {@value #SPRING_CLOUD_AWS_PROVIDER} (Spring Cloud AWS); otherwise the SDK default credential
  *       provider chain. Every {@link VerificationListener} bean is registered with it, as is core's
@@ -89,20 +93,35 @@ public class RoleProbeAutoConfiguration {
     }
 
     /**
-     * Creates and starts the verifier.
+     * Starts the verifier that {@link #identityVerifier} builds once the context has been refreshed (the last
+     * lifecycle phase, after the embedded web server's).
+     *
+     * @return the lifecycle bean; it starts nothing when role-probe is inactive or the application defines its own
+     *     {@link IdentityVerifier} bean
+     */
+    @Bean
+    VerifierStart roleProbeVerifierStart() {
+        return new VerifierStart();
+    }
+
+    /**
+     * Creates the verifier; {@code verifierStart} starts it once the context has been refreshed.
      *
      * @param activation the decision; when inactive no verifier is created
      * @param credentialsProviders the application's {@link AwsCredentialsProvider} beans, if any
      * @param listeners every {@link VerificationListener} bean, in order
      * @param beanFactory to find the Spring Cloud AWS provider among several
-     * @return the started verifier, closed by the context; {@code null} when role-probe is inactive
+     * @param verifierStart the {@link #roleProbeVerifierStart()} bean
+     * @return the verifier, not started yet (state {@code PENDING}) and closed by the context; {@code null} when
+     *     role-probe is inactive
      */
     @Bean
     @ConditionalOnMissingBean
     IdentityVerifier identityVerifier(RoleProbeActivation activation,
                                       ObjectProvider<AwsCredentialsProvider> credentialsProviders,
                                       ObjectProvider<VerificationListener> listeners,
-                                      ListableBeanFactory beanFactory) {
+                                      ListableBeanFactory beanFactory,
+                                      VerifierStart verifierStart) {
         if (!activation.active()) {
             return null;
         }
@@ -121,7 +140,9 @@ public class RoleProbeAutoConfiguration {
             }
             builder.listener(listener);
         });
-        return builder.build().start();
+        IdentityVerifier verifier = builder.build();
+        verifierStart.manage(verifier);
+        return verifier;
     }
 
     private static ApplicationCredentials applicationCredentials(ObjectProvider<AwsCredentialsProvider> providers,

@@ -3,7 +3,6 @@ package io.github.roleprobe.spring;
 import io.github.roleprobe.verify.IdentityVerifier;
 import io.github.roleprobe.verify.RoleProbeActivation;
 import io.github.roleprobe.verify.VerificationSnapshot;
-import java.util.Map;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
@@ -26,8 +25,12 @@ import org.springframework.boot.health.contributor.Status;
  * application availability state that {@link RoleProbeAvailability} drives; this component is part of
  * {@code /actuator/health}, can be read alone at {@code /actuator/health/roleProbe}, and can be added to any group.
  *
- * <p>Thread-safe. {@link #health()} only reads the latest snapshot: it never blocks, never resolves credentials and
- * never calls STS.
+ * <p>Thread-safe without locks. {@link #health(boolean)} only reads the latest snapshot (and, for the liveness deadline,
+ * the verifier's clock): it never blocks, never resolves credentials and never calls STS. It builds the {@link Health}
+ * (with and without details) once per snapshot and status and returns the same object again while both are
+ * unchanged, so a probe call allocates nothing: the snapshot changes only when an attempt publishes a new one, and the
+ * status of the same snapshot only when its liveness deadline passes. Two threads that see a new snapshot at once may
+ * both build equal results; the last one written is kept.
  */
 public class RoleProbeHealthIndicator implements HealthIndicator {
 
@@ -35,7 +38,9 @@ public class RoleProbeHealthIndicator implements HealthIndicator {
     public static final String NAME = "roleProbe";
 
     private final IdentityVerifier verifier;
-    private final Map<String, Object> inactiveDetails;
+    private final Health inactive;
+    private final Health inactiveWithoutDetails;
+    private volatile Cached cached;
 
     /**
      * @param verifier the verifier, or {@code null} when role-probe is inactive
@@ -43,23 +48,54 @@ public class RoleProbeHealthIndicator implements HealthIndicator {
      */
     public RoleProbeHealthIndicator(IdentityVerifier verifier, RoleProbeActivation activation) {
         this.verifier = verifier;
-        this.inactiveDetails = activation.inactiveDetails();
+        this.inactive = Health.up().withDetails(activation.inactiveDetails()).build();
+        this.inactiveWithoutDetails = Health.up().build();
     }
 
+    /**
+     * Returns the health with details; the same object as long as the snapshot and the status are unchanged.
+     *
+     * @return the health, never {@code null}
+     */
     @Override
     public Health health() {
+        return health(true);
+    }
+
+    /**
+     * Returns the health with or without details (Spring Boot asks for the variant its {@code show-details} setting
+     * allows); the same object per variant as long as the snapshot and the status are unchanged.
+     *
+     * @param includeDetails whether the details ({@link VerificationSnapshot#details()}) are included
+     * @return the health, never {@code null}
+     */
+    @Override
+    public Health health(boolean includeDetails) {
         if (verifier == null) {
-            return Health.up().withDetails(inactiveDetails).build();
+            return includeDetails ? inactive : inactiveWithoutDetails;
         }
         VerificationSnapshot snapshot = verifier.snapshot();
-        Status status;
-        if (snapshot.ready()) {
-            status = Status.UP;
-        } else if (!snapshot.live(verifier.clock().instant())) {
-            status = Status.DOWN;
-        } else {
-            status = Status.OUT_OF_SERVICE;
+        Status status = status(snapshot);
+        Cached last = cached;
+        if (last == null || last.snapshot != snapshot || !last.status.equals(status)) {
+            last = new Cached(snapshot, status, Health.status(status).withDetails(snapshot.details()).build(),
+                    Health.status(status).build());
+            cached = last;
         }
-        return Health.status(status).withDetails(snapshot.details()).build();
+        return includeDetails ? last.withDetails : last.withoutDetails;
+    }
+
+    private Status status(VerificationSnapshot snapshot) {
+        if (snapshot.ready()) {
+            return Status.UP;
+        }
+        if (!snapshot.live(verifier.clock().instant())) {
+            return Status.DOWN;
+        }
+        return Status.OUT_OF_SERVICE;
+    }
+
+    /** The results built for one snapshot and status. Immutable. */
+    private record Cached(VerificationSnapshot snapshot, Status status, Health withDetails, Health withoutDetails) {
     }
 }

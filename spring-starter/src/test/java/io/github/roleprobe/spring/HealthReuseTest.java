@@ -1,0 +1,213 @@
+package io.github.roleprobe.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.roleprobe.config.RoleProbeConfig;
+import io.github.roleprobe.credentials.ApplicationCredentials;
+import io.github.roleprobe.testkit.EksPodSimulator;
+import io.github.roleprobe.verify.IdentityVerifier;
+import io.github.roleprobe.verify.RoleProbeActivation;
+import io.github.roleprobe.verify.VerificationSnapshot;
+import io.github.roleprobe.verify.VerificationState;
+import io.github.roleprobe.verify.VerifierScheduler;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
+import software.amazon.awssdk.auth.credentials.InstanceProfileCredentialsProvider;
+
+/**
+ * {@link RoleProbeHealthIndicator} builds its {@link Health} once per snapshot and status, with and without details,
+ * and returns that same object on every further call, so that probes allocate nothing. Real verifiers against the
+ * simulated pod; their attempts run only when the test says so ({@link ManualScheduler}) and their clock moves only
+ * when the test moves it ({@link TestClock}).
+ */
+class HealthReuseTest extends ContextRunnerSupport {
+
+    private final TestClock clock = new TestClock(Instant.now());
+    private final ManualScheduler scheduler = new ManualScheduler();
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+
+    @AfterEach
+    void closeVerifiers() throws Exception {
+        for (AutoCloseable closeable : closeables) {
+            closeable.close();
+        }
+    }
+
+    @Test
+    void eachVariantIsTheSameObjectWhileTheSnapshotIsUnchangedAndANewOneOnceItChanged() {
+        simulate(EksPodSimulator.builder().podIdentity(ROLE));
+        RoleProbeConfig config = config();
+        IdentityVerifier verifier = verifier(config, ApplicationCredentials.defaultChain());
+        RoleProbeHealthIndicator indicator = new RoleProbeHealthIndicator(verifier, active(config));
+
+        Health pending = indicator.health(true);
+        Health pendingWithoutDetails = indicator.health(false);
+        assertThat(indicator.health(true)).isSameAs(pending);
+        assertThat(indicator.health()).isSameAs(pending);
+        assertThat(indicator.health(false)).isSameAs(pendingWithoutDetails);
+        assertThat(pending.getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
+        assertThat(pending.getDetails()).containsEntry("state", "PENDING");
+        assertThat(pendingWithoutDetails.getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
+        assertThat(pendingWithoutDetails.getDetails()).isEmpty();
+
+        verifier.start();
+        scheduler.runImmediateTasks();
+        assertThat(verifier.snapshot().state()).isEqualTo(VerificationState.VERIFIED);
+
+        Health verified = indicator.health(true);
+        Health verifiedWithoutDetails = indicator.health(false);
+        assertThat(verified).isNotSameAs(pending);
+        assertThat(verifiedWithoutDetails).isNotSameAs(pendingWithoutDetails);
+        assertThat(indicator.health(true)).isSameAs(verified);
+        assertThat(indicator.health(false)).isSameAs(verifiedWithoutDetails);
+        assertThat(verified.getStatus()).isEqualTo(Status.UP);
+        assertThat(verified.getDetails()).containsEntry("state", "VERIFIED")
+                .containsEntry("callerArn", simulator.podIdentityCallerArn());
+        assertThat(verifiedWithoutDetails.getStatus()).isEqualTo(Status.UP);
+        assertThat(verifiedWithoutDetails.getDetails()).isEmpty();
+        assertThat(simulator.counters().stsGetCallerIdentityCalls()).isEqualTo(1);
+    }
+
+    @Test
+    void statusChangesWhenTheLivenessDeadlinePassesWithTheSameSnapshot() {
+        simulate(EksPodSimulator.builder().podIdentity(ROLE));
+        RoleProbeConfig config = config();
+        // The application's own long-lived provider, stuck on the node role: a restart-fixable wrong identity.
+        InstanceProfileCredentialsProvider nodeRole = InstanceProfileCredentialsProvider.builder().build();
+        closeables.add(nodeRole);
+        IdentityVerifier verifier = verifier(config, ApplicationCredentials.of(nodeRole));
+        RoleProbeHealthIndicator indicator = new RoleProbeHealthIndicator(verifier, active(config));
+        verifier.start();
+        scheduler.runImmediateTasks();
+        VerificationSnapshot wrong = verifier.snapshot();
+        assertThat(wrong.state()).isEqualTo(VerificationState.WRONG_IDENTITY);
+        assertThat(wrong.livenessDeadline()).contains(clock.instant().plus(Duration.ofSeconds(60)));
+
+        Health beforeDeadline = indicator.health(true);
+        assertThat(indicator.health(true)).isSameAs(beforeDeadline);
+        assertThat(beforeDeadline.getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
+
+        clock.advance(Duration.ofSeconds(61));
+
+        Health afterDeadline = indicator.health(true);
+        Health afterDeadlineWithoutDetails = indicator.health(false);
+        assertThat(verifier.snapshot()).as("no attempt in between").isSameAs(wrong);
+        assertThat(afterDeadline).isNotSameAs(beforeDeadline);
+        assertThat(indicator.health(true)).isSameAs(afterDeadline);
+        assertThat(indicator.health(false)).isSameAs(afterDeadlineWithoutDetails);
+        assertThat(afterDeadline.getStatus()).isEqualTo(Status.DOWN);
+        assertThat(afterDeadlineWithoutDetails.getStatus()).isEqualTo(Status.DOWN);
+        assertThat(afterDeadline.getDetails()).containsEntry("state", "WRONG_IDENTITY")
+                .containsEntry("wrongIdentity", "NODE_ROLE");
+    }
+
+    @Test
+    void inactiveHealthIsOneObjectPerVariant() {
+        RoleProbeActivation inactive = RoleProbeActivation.decide(RoleProbeConfig.builder().build(),
+                TestApplication.OUTSIDE_KUBERNETES);
+        RoleProbeHealthIndicator indicator = new RoleProbeHealthIndicator(null, inactive);
+
+        assertThat(indicator.health(true)).isSameAs(indicator.health(true)).isSameAs(indicator.health());
+        assertThat(indicator.health(false)).isSameAs(indicator.health(false));
+        assertThat(indicator.health(true).getStatus()).isEqualTo(Status.UP);
+        assertThat(indicator.health(true).getDetails()).containsEntry("state", RoleProbeActivation.INACTIVE_STATE);
+        assertThat(indicator.health(false).getStatus()).isEqualTo(Status.UP);
+        assertThat(indicator.health(false).getDetails()).isEmpty();
+    }
+
+    private static RoleProbeConfig config() {
+        return RoleProbeConfig.builder().roleArns(List.of(ROLE)).livenessGrace(Duration.ofSeconds(60)).build();
+    }
+
+    private static RoleProbeActivation active(RoleProbeConfig config) {
+        RoleProbeActivation activation = RoleProbeActivation.decide(config, TestApplication.IN_KUBERNETES);
+        assertThat(activation.active()).isTrue();
+        return activation;
+    }
+
+    private IdentityVerifier verifier(RoleProbeConfig config, ApplicationCredentials credentials) {
+        IdentityVerifier verifier = IdentityVerifier.builder()
+                .config(config)
+                .environment(TestApplication.IN_KUBERNETES)
+                .credentials(credentials)
+                .clock(clock)
+                .scheduler(scheduler)
+                .build();
+        closeables.add(verifier);
+        return verifier;
+    }
+
+    /** A clock that moves only when told to. Thread-safe. */
+    static final class TestClock extends Clock {
+
+        private volatile Instant now;
+
+        TestClock(Instant start) {
+            this.now = start;
+        }
+
+        void advance(Duration duration) {
+            now = now.plus(duration);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            throw new UnsupportedOperationException();
+        }
+    }
+
+    /** Runs the verifier's tasks only when told to, on the calling thread. Thread-safe. */
+    static final class ManualScheduler implements VerifierScheduler {
+
+        private record Task(Runnable runnable, Duration delay) {
+        }
+
+        private final List<Task> tasks = new ArrayList<>();
+
+        @Override
+        public synchronized Cancellable schedule(Runnable task, Duration delay) {
+            Task scheduled = new Task(task, delay);
+            tasks.add(scheduled);
+            return () -> {
+                synchronized (this) {
+                    tasks.remove(scheduled);
+                }
+            };
+        }
+
+        /** Runs the tasks scheduled without delay (an attempt the verifier asked for now), not the later ones. */
+        void runImmediateTasks() {
+            List<Task> due;
+            synchronized (this) {
+                due = tasks.stream().filter(t -> t.delay().isZero()).toList();
+                tasks.removeAll(due);
+            }
+            due.forEach(t -> t.runnable().run());
+        }
+
+        @Override
+        public synchronized boolean shutdown(Duration timeout) {
+            tasks.clear();
+            return true;
+        }
+    }
+}

@@ -186,7 +186,7 @@ public final class IdentityVerifier implements AutoCloseable {
      * @return whether the container should keep running
      */
     public boolean live() {
-        return snapshot.live(clock.instant());
+        return snapshot.live(clock);
     }
 
     /** @return when this verifier was built, by its clock: the start of the time-to-verified measure */

@@ -2,6 +2,7 @@ package io.github.roleprobe.verify;
 
 import io.github.roleprobe.credentials.CredentialSource;
 import io.github.roleprobe.environment.CredentialInjection;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -95,6 +96,18 @@ public final class VerificationSnapshot {
      */
     public boolean live(Instant now) {
         return livenessDeadline == null || now.isBefore(livenessDeadline);
+    }
+
+    /**
+     * Liveness now by {@code clock}, as {@link #live(Instant)}, but reads the clock only while a liveness deadline
+     * is pending: in every other state this is a field read, allocation-free even where the JIT does not
+     * eliminate the {@link Instant}.
+     *
+     * @param clock the verifier's clock ({@link IdentityVerifier#clock()})
+     * @return {@code false} when the container should be restarted
+     */
+    public boolean live(Clock clock) {
+        return livenessDeadline == null || clock.instant().isBefore(livenessDeadline);
     }
 
     /** @return the state */

@@ -46,6 +46,6 @@ public class RoleProbeLivenessIndicator extends SnapshotHealthIndicator {
     /** DOWN only when the liveness deadline of a restart-fixable wrong identity has passed, by the verifier's clock. */
     @Override
     boolean up(VerificationSnapshot snapshot, IdentityVerifier verifier) {
-        return snapshot.live(verifier.clock().instant());
+        return snapshot.live(verifier.clock());
     }
 }

@@ -124,7 +124,7 @@ public class RoleProbeAvailability implements VerificationListener, ApplicationL
             }
             VerificationSnapshot snapshot = latest;
             boolean ready = snapshot != null && snapshot.ready();
-            boolean live = snapshot == null || snapshot.live(clock.instant());
+            boolean live = snapshot == null || snapshot.live(clock);
 
             AvailabilityChangeEvent<ReadinessState> readiness = availability.getLastChangeEvent(ReadinessState.class);
             if (readiness != null) {

@@ -89,7 +89,7 @@ public class RoleProbeHealthIndicator implements HealthIndicator {
         if (snapshot.ready()) {
             return Status.UP;
         }
-        if (!snapshot.live(verifier.clock().instant())) {
+        if (!snapshot.live(verifier.clock())) {
             return Status.DOWN;
         }
         return Status.OUT_OF_SERVICE;

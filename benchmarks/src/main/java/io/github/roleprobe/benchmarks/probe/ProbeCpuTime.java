@@ -37,8 +37,6 @@ public final class ProbeCpuTime {
             ops.put("micronautReadiness", b::micronautReadiness);
             ops.put("micronautLiveness", b::micronautLiveness);
             ops.put("snapshotDetails", b::snapshotDetails);
-            ops.put("micronautResultWithoutDetails", b::micronautResultWithoutDetails);
-            ops.put("referenceCachedReadiness", b::referenceCachedReadiness);
             ThreadMXBean threads = ManagementFactory.getThreadMXBean();
             for (Supplier<Object> op : ops.values()) {
                 run(op, 2_000_000);

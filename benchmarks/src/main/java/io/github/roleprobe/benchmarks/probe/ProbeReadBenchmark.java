@@ -13,8 +13,6 @@ import io.github.roleprobe.testkit.SimulatedCredentials;
 import io.github.roleprobe.verify.IdentityVerifier;
 import io.github.roleprobe.verify.RoleProbeActivation;
 import io.github.roleprobe.verify.VerificationSnapshot;
-import io.micronaut.core.async.publisher.Publishers;
-import io.micronaut.health.HealthStatus;
 import io.micronaut.management.health.indicator.HealthResult;
 import java.time.Instant;
 import java.util.Map;
@@ -44,10 +42,12 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
  * <ul>
  *   <li>{@code snapshot}, {@code ready}, {@code live}: core's read path.</li>
  *   <li>{@code micronautReadiness}, {@code micronautLiveness}: the starter's
- *       {@code HealthIndicator.getResult()} as Micronaut's health endpoint calls it per request.</li>
- *   <li>{@code referenceCachedReadiness}: NOT shipped code; an indicator that builds its result once per
- *       snapshot, to show what caching would save.</li>
+ *       {@code HealthIndicator.getResult()} as Micronaut's health endpoint calls it per request (the result is
+ *       built once per snapshot and reused).</li>
+ *   <li>{@code snapshotDetails}: the health details map (built once per snapshot).</li>
  * </ul>
+ *
+ * <p>The Spring Boot starter's indicator is measured in {@code benchmarks/spring} ({@code SpringProbeReadBenchmark}).
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar ProbeReadBenchmark -prof gc}
  */
@@ -65,9 +65,6 @@ public class ProbeReadBenchmark {
     private IdentityVerifier verifier;
     private RoleProbeReadinessIndicator readiness;
     private RoleProbeLivenessIndicator liveness;
-    private VerificationSnapshot cachedFor;
-    private Publisher<HealthResult> cached;
-    private Map<String, Object> prebuiltDetails;
 
     /** Starts the simulator and verifies once. */
     @Setup(Level.Trial)
@@ -94,7 +91,6 @@ public class ProbeReadBenchmark {
         if (!verifier.ready()) {
             throw new IllegalStateException("benchmark set-up failed to verify: " + verifier.snapshot());
         }
-        prebuiltDetails = verifier.snapshot().details();
         RoleProbeActivation activation = RoleProbeActivation.decide(config, environment);
         readiness = new RoleProbeReadinessIndicator(Optional.of(verifier), activation);
         liveness = new RoleProbeLivenessIndicator(Optional.of(verifier), activation);
@@ -137,29 +133,11 @@ public class ProbeReadBenchmark {
         return liveness.getResult();
     }
 
-    /** @return the snapshot's health details map, which both indicators build per call */
+    /** @return the snapshot's health details map, built once per snapshot */
     @Benchmark
     public Map<String, Object> snapshotDetails() {
         return verifier.snapshot().details();
     }
 
-    /** @return a Micronaut health result around a prebuilt details map (the indicator's cost without details()) */
-    @Benchmark
-    public Publisher<HealthResult> micronautResultWithoutDetails() {
-        VerificationSnapshot s = verifier.snapshot();
-        return Publishers.just(HealthResult.builder(RoleProbeReadinessIndicator.NAME,
-                s.ready() ? HealthStatus.UP : HealthStatus.DOWN).details(prebuiltDetails).build());
-    }
 
-    /** @return a readiness publisher built once per snapshot (reference only, not the shipped indicator) */
-    @Benchmark
-    public Publisher<HealthResult> referenceCachedReadiness() {
-        VerificationSnapshot s = verifier.snapshot();
-        if (s != cachedFor) {
-            cached = Publishers.just(HealthResult.builder(RoleProbeReadinessIndicator.NAME,
-                    s.ready() ? HealthStatus.UP : HealthStatus.DOWN).details(s.details()).build());
-            cachedFor = s;
-        }
-        return cached;
-    }
 }

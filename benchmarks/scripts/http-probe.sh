@@ -9,7 +9,12 @@
 #   PERF_APP=spring PERF_ROUNDS=4 PERF_DURATION=10s PERF_CONNECTIONS=4 PERF_DETAILS=hidden benchmarks/scripts/http-probe.sh
 #
 # Besides wrk's throughput and latency, each row has the app process's CPU time per request (user + system
-# from /proc, measured around the wrk run): the measure a loaded machine distorts least.
+# from /proc, measured around the wrk run): the measure a loaded machine distorts least. The summary gives the
+# medians of each side and the median of the per-round ratios (each round's two runs are back to back, so
+# their ratio cancels slow drifts of the machine).
+#
+# PERF_PIN=1 (default when the machine has 2 or more CPUs; needs taskset) runs both apps on the last CPU and
+# wrk on the others, so that the load tool and the app under test do not compete for a CPU.
 #
 # PERF_DETAILS=hidden (default) hides health details from anonymous callers, as the frameworks do by default
 # (a kubelet sees none); shown serialises them on every probe (the samples' demo setting).
@@ -17,12 +22,16 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 command -v wrk >/dev/null || { echo "needs wrk (apt-get install wrk)" >&2; exit 1; }
 
-ROUNDS="${PERF_ROUNDS:-6}"          # each round runs with and without once (order alternates: ABBA)
+ROUNDS="${PERF_ROUNDS:-12}"         # each round runs with and without once (order alternates: ABBA)
 DURATION="${PERF_DURATION:-10s}"
 WARMUP="${PERF_WARMUP:-30s}"
 CONNECTIONS="${PERF_CONNECTIONS:-4}"
 DETAILS="${PERF_DETAILS:-hidden}"
 PATHS="${PERF_PATHS:-$READINESS_PATH}"
+CPUS="$(nproc)"
+if [[ "${PERF_PIN:-$(( CPUS >= 2 ))}" == 1 ]] && command -v taskset >/dev/null; then
+  APP_CPUS="$((CPUS - 1))"; LOAD_CPUS="0-$((CPUS - 2))"
+fi
 
 build
 start_simulator
@@ -31,7 +40,7 @@ start_app with "$P_WITH" true "$(details_option "$DETAILS")"; PID_WITH=$APP_PID
 start_app without "$P_WITHOUT" false "$(details_option "$DETAILS")"; PID_WITHOUT=$APP_PID
 wait_status "http://127.0.0.1:$P_WITH$READINESS_PATH" 200 180 || { echo "with: not ready"; tail -30 "$WORK/with.log"; exit 1; }
 wait_status "http://127.0.0.1:$P_WITHOUT$READINESS_PATH" 200 180 || { echo "without: not ready"; tail -30 "$WORK/without.log"; exit 1; }
-echo "# $APP, details $DETAILS; readiness bodies:"
+echo "# $APP, details $DETAILS; apps on CPU ${APP_CPUS:-any}, wrk on CPU ${LOAD_CPUS:-any}; readiness bodies:"
 echo "#   with:    $(curl -s "http://127.0.0.1:$P_WITH$READINESS_PATH" | head -c 400)"
 echo "#   without: $(curl -s "http://127.0.0.1:$P_WITHOUT$READINESS_PATH" | head -c 400)"
 
@@ -39,7 +48,7 @@ cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.0f", ($14 + $15) * 1000 / 
 
 run_wrk() { # run_wrk PORT PATH [DURATION] -> "rps avg_ms p50_ms p99_ms non2xx requests"
   local out
-  out="$(wrk -t1 -c"$CONNECTIONS" -d"${3:-$DURATION}" --latency "http://127.0.0.1:$1$2")"
+  out="$(${LOAD_CPUS:+taskset -c "$LOAD_CPUS"} wrk -t1 -c"$CONNECTIONS" -d"${3:-$DURATION}" --latency "http://127.0.0.1:$1$2")"
   awk '
     function ms(v) { if (v ~ /us$/) return v/1000; if (v ~ /ms$/) return v+0; if (v ~ /s$/) return v*1000; return v }
     /Requests\/sec/ {rps=$2}
@@ -72,7 +81,10 @@ for path in $PATHS; do
   done
   for col in 1 2 3 4 5; do
     w=$(cut -d' ' -f$col "$WORK/with.txt" | median); wo=$(cut -d' ' -f$col "$WORK/without.txt" | median)
-    name=(x req/s avg_ms p50_ms p99_ms cpu_us_per_request); echo "median ${name[$col]} $path: with $w, without $wo, ratio with/without $(awk -v a="$w" -v b="$wo" 'BEGIN{printf "%.3f", a/b}')"
+    pairs=$(paste -d' ' <(cut -d' ' -f$col "$WORK/with.txt") <(cut -d' ' -f$col "$WORK/without.txt") \
+      | awk '$2 > 0 {printf "%.4f\n", $1/$2}' | median)
+    name=(x req/s avg_ms p50_ms p99_ms cpu_us_per_request)
+    echo "median ${name[$col]} $path: with $w, without $wo, ratio of medians $(awk -v a="$w" -v b="$wo" 'BEGIN{printf "%.3f", a/b}'), median of per-round ratios $pairs"
   done
 done
 echo "load average at end: $(load); $APP, details $DETAILS; wrk -t1 -c$CONNECTIONS -d$DURATION"

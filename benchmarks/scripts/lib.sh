@@ -48,6 +48,10 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 now_ms() { date +%s%3N; }
+
+# CPU pinning for the HTTP comparison (http-probe.sh sets these; empty: no pinning). With at least 2 CPUs the
+# apps run on the last CPU and the load tool on the others, so that they do not take CPU from each other.
+APP_CPUS="${APP_CPUS:-}"; LOAD_CPUS="${LOAD_CPUS:-}"
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 
 build() {
@@ -114,8 +118,8 @@ start_app() {
     else
       server=(-Dmicronaut.server.host=127.0.0.1 -Dmicronaut.server.port="$port")
     fi
-    exec "$JAVA" ${PERF_JVM_OPTS:--Xms256m -Xmx256m} "${server[@]}" -Drole-probe.enabled="$enabled" "$@" \
-      -jar "$APP_JAR" </dev/null
+    exec ${APP_CPUS:+taskset -c "$APP_CPUS"} "$JAVA" ${PERF_JVM_OPTS:--Xms256m -Xmx256m} "${server[@]}" \
+      -Drole-probe.enabled="$enabled" "$@" -jar "$APP_JAR" </dev/null
   ) >"$WORK/$name.log" 2>&1 &
   APP_PID=$!
   APP_PIDS+=("$APP_PID")

@@ -18,14 +18,21 @@ import java.util.function.DoubleSupplier;
  * STS quota of 600 requests per second per account per Region (IAM User Guide, "IAM and AWS STS quotas",
  * section "STS request quotas").
  *
+ * <p>The verifiers use the defaults: backoff 200 ms doubling, capped at {@code backoff.local-max} = 1 s after an
+ * attempt that sent nothing to STS (no credentials, or the node role's key already identified) and at
+ * {@code backoff.max} = 5 s after one that did; {@code max-age} 20 min, so every pod renews its confirmation
+ * 20 min after its verification: the rollout's shape comes back as a renewal wave 20 min later.
+ *
  * <p>Every call goes through each verifier's real SDK {@code StsClient} to the simulator's STS on loopback,
  * one at a time (virtual time does not move while a call runs).
  *
  * <p>Run: {@code java -Xmx6g -cp benchmarks/target/benchmarks.jar io.github.roleprobe.benchmarks.sim.FleetSimulation
  * [pods] [rolloutSeconds] [batches]}; {@code batches} &gt; 1 starts the pods in that many equal batches (pods of
  * a batch start within the same second) instead of uniformly over the rollout. System properties narrow a run:
- * {@code -Dfleet.imds=on|off} and {@code -Dfleet.jitter=on|off} (default both), {@code -Dfleet.afterMinutes=20}
- * (virtual minutes simulated after the rollout; 20 includes the first {@code max-age} renewal wave).
+ * {@code -Dfleet.imds=on|off} and {@code -Dfleet.jitter=on|off} (default both), {@code -Dfleet.afterMinutes=22}
+ * (virtual minutes simulated after the rollout; the first {@code max-age} renewal wave runs from 20 min after the
+ * first verification to 20 min after the last, about 20–22.3 min after the rollout started for a 2-minute rollout,
+ * so the default 22 covers it whole; 2 stops before it).
  */
 public final class FleetSimulation {
 
@@ -44,14 +51,14 @@ public final class FleetSimulation {
         int pods = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
         int rolloutSeconds = args.length > 1 ? Integer.parseInt(args[1]) : 120;
         int batches = args.length > 2 ? Integer.parseInt(args[2]) : 1;
-        long horizon = (rolloutSeconds + Long.getLong("fleet.afterMinutes", 20) * 60) * S;
+        long horizon = (rolloutSeconds + Long.getLong("fleet.afterMinutes", 22) * 60) * S;
         boolean[] imdsModes = modes(System.getProperty("fleet.imds", "both"));
         boolean[] jitterModes = modes(System.getProperty("fleet.jitter", "both"));
         System.out.printf(Locale.ROOT, "## Fleet: %d pods, rollout %d s (%s), association consistent U(2 s, 15 s) after pod start,"
                         + " simulated %d min%n%n", pods, rolloutSeconds,
                 batches <= 1 ? "start times uniform" : batches + " batches, each starting within 1 s", horizon / S / 60);
-        System.out.println("| IMDS | jitter | STS calls | peak calls/s (any 1 s window) | at | mean calls/s during rollout | peak 1 s after rollout settled | time to ready p50 / p95 / max | peak vs 600/s quota | wall-clock |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|---|");
+        System.out.println("| IMDS | jitter | STS calls | peak calls/s (any 1 s window) | at | mean calls/s during rollout | peak 1 s after rollout settled | at | time to ready p50 / p95 / max | peak vs 600/s quota | wall-clock |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
         try (EksPodSimulator sim = EksPodSimulator.builder().start()) {
             long before = sim.counters().stsGetCallerIdentityCalls();
             long recorded = 0;
@@ -136,11 +143,15 @@ public final class FleetSimulation {
         long peak = 0;
         int peakAt = 0;
         long peakSettled = 0;
+        int peakSettledAt = -1;
         long window = 0;
         for (int b = 0; b < buckets.length; b++) {
             window += buckets[b] - (b >= 10 ? buckets[b - 10] : 0);
             if (b - 9 >= settledFrom) {
-                peakSettled = Math.max(peakSettled, window);
+                if (window > peakSettled) {
+                    peakSettled = window;
+                    peakSettledAt = b;
+                }
             } else if (window > peak) {
                 peak = window;
                 peakAt = b;
@@ -152,9 +163,11 @@ public final class FleetSimulation {
         }
         double meanRollout = duringRollout / (settledFrom * (double) BUCKET / S);
         Stats t = new Stats(ttr);
-        System.out.printf(Locale.ROOT, "| %s | %s | %d | %d | %.1f s | %.1f | %d | %.2f / %.2f / %.2f s | %.0f %% | %.0f s |%n",
+        System.out.printf(Locale.ROOT, "| %s | %s | %d | %d | %.1f s | %.1f | %d | %s | %.2f / %.2f / %.2f s | %.0f %% | %.0f s |%n",
                 imds ? "node role" : "unavailable", jitter ? "full" : "none", total, peak, (peakAt + 1) * (double) BUCKET / S,
-                meanRollout, peakSettled, t.percentile(50), t.percentile(95), t.max(), 100.0 * peak / QUOTA,
+                meanRollout, peakSettled,
+                peakSettledAt < 0 ? "—" : String.format(Locale.ROOT, "%.1f s", (peakSettledAt + 1) * (double) BUCKET / S),
+                t.percentile(50), t.percentile(95), t.max(), 100.0 * peak / QUOTA,
                 (System.nanoTime() - wall) / 1e9);
         fleet.forEach(SimulatedPod::close);
         return total;

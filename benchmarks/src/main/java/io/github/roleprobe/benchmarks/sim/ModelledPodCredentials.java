@@ -162,12 +162,17 @@ public final class ModelledPodCredentials implements AwsCredentialsProvider {
         return roleFetches;
     }
 
-    /** @return resolutions before the role could be assumed (each a failed agent request or STS call) */
+    /**
+     * @return resolutions before the role could be assumed: one per verifier attempt in the wait, each a failed
+     *     agent request (Pod Identity) or {@code AssumeRoleWithWebIdentity} call (IRSA), followed, when IMDS serves
+     *     the node role, by an IMDS credential fetch in the SDK (a fresh chain per attempt; the model reuses the
+     *     node key and counts only new ones in {@link #imdsFetches()})
+     */
     public long failedRoleFetches() {
         return failedRoleFetches;
     }
 
-    /** @return node-role credential fetches from IMDS */
+    /** @return node-role keys minted (the model's IMDS cache misses, not the SDK's per-chain fetches) */
     public long imdsFetches() {
         return imdsFetches;
     }

@@ -127,6 +127,11 @@ public final class SimulatedPod implements AutoCloseable {
         return stsCallsBeforeConsistent;
     }
 
+    /** @return virtual time from which the role can be assumed */
+    public long consistentAtNanos() {
+        return consistentAtNanos;
+    }
+
     /** @return virtual time of the first VERIFIED snapshot, or -1 */
     public long firstVerifiedNanos() {
         return firstVerifiedNanos;

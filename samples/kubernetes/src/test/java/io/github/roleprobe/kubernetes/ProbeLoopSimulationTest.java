@@ -98,8 +98,10 @@ class ProbeLoopSimulationTest {
                     .as("attempts that failed although the association was effective").allSatisfy(
                             t -> assertThat(t).isLessThan(consistentAt + IN_FLIGHT_SLACK_MS));
             // A sanity bound only: the verifier runs once the JVM is up (approximated by the first HTTP answer);
-            // its next attempt comes within the backoff maximum (5 s), and a first STS call in a cold JVM on a
-            // loaded machine can take several seconds more.
+            // its next attempt comes within the backoff ceiling: at most backoff.local-max (1 s) after an attempt
+            // that sent nothing to STS, as here while the agent refuses and IMDS is off, and at most backoff.max
+            // (5 s) after one that did; 5 s bounds both. A first STS call in a cold JVM on a loaded machine can
+            // take several seconds more.
             long appUpAt = h.observations().stream().filter(o -> o.status() != 0)
                     .mapToLong(SimulatedPod.Observation::atMillis).min().orElse(Long.MAX_VALUE);
             soft.assertThat(verifiedAt - Math.max(consistentAt, appUpAt))

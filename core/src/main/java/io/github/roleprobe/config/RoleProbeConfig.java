@@ -60,7 +60,7 @@ public final class RoleProbeConfig {
      * belongs to the same identity, so renewals only re-confirm it, while every new key is confirmed anyway.
      * With IRSA the SDK fetches a new key every 55 min (1 h session, refreshed 5 min before expiry), and each
      * new key is confirmed at once: 20 min costs 3 calls per key (at 0, 20 and 40 min), about 78 a day (EKS
-     * Pod Identity: 72), where 15 min would cost 4 (at 0, 15, 30 and 45 min), about 105 a day, over the
+     * Pod Identity: 72), where 15 min would cost 4 (at 0, 15, 30 and 45 min), 104 a day, over the
      * target of at most 100 STS calls a day per pod.
      */
     public static final Duration DEFAULT_MAX_AGE = Duration.ofMinutes(20);
@@ -145,7 +145,8 @@ public final class RoleProbeConfig {
 
     /**
      * Returns the largest backoff delay while not verified, after an attempt that sent no request to STS
-     * (no credentials, or credentials whose identity STS already told), as configured. The verifier uses
+     * (credentials whose identity STS already told, or no credentials yet from the SDK default chain in a Pod
+     * Identity pod; see {@code IdentityVerifier} for what counts as a request), as configured. The verifier uses
      * {@code min(backoffLocalMax(), backoffMax())}, so a {@code backoff.max} below it lowers both ceilings.
      *
      * @return the ceiling as configured, positive

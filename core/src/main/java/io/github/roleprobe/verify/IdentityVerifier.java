@@ -44,8 +44,12 @@ import org.slf4j.LoggerFactory;
  *             called {@code GetCallerIdentity}, or IRSA environment is present ({@link PodEnvironment#irsaPresent()}),
  *             whose web identity provider calls STS {@code AssumeRoleWithWebIdentity} on every fresh chain;</li>
  *         <li>{@code min(role-probe.backoff.local-max, role-probe.backoff.max)} (default 1 s) after an attempt
- *             that sent none (no credentials, or the node role's key whose identity is already known): such
- *             attempts cost STS nothing, so a pod waiting for its Pod Identity association notices it sooner.</li>
+ *             that sent none (the node role's key whose identity is already known, or, with the SDK default
+ *             chain in a Pod Identity pod, no credentials yet): such attempts cost STS nothing, so a pod waiting
+ *             for its Pod Identity association notices it sooner. A failed credential resolution counts as
+ *             sent to STS when the provider can call STS itself: the application's own provider (an assume-role
+ *             provider, say), or the default chain without Pod Identity environment (a profile with
+ *             {@code role_arn}).</li>
  *       </ul>
  *       Both caps share one retry counter, reset when verified.</li>
  *   <li>Once verified: re-resolves credentials every {@code role-probe.refresh-interval} (cheap, the SDK
@@ -107,6 +111,7 @@ public final class IdentityVerifier implements AutoCloseable {
     private int consecutiveFailures;
     private StsCallResult lastStsCall;
     private boolean calledSts;
+    private boolean resolutionFailed;
 
     private IdentityVerifier(Builder b) {
         this.config = Objects.requireNonNull(b.config, "config");
@@ -244,6 +249,7 @@ public final class IdentityVerifier implements AutoCloseable {
         long startNanos = System.nanoTime();
         lastStsCall = null;
         calledSts = false;
+        resolutionFailed = false;
         Next next;
         try {
             next = attempt(previous);
@@ -324,6 +330,7 @@ public final class IdentityVerifier implements AutoCloseable {
         try {
             resolved = credentials.resolve();
         } catch (RuntimeException e) {
+            resolutionFailed = true;
             credentials.unpin();
             b.callerArn(null).credentialSource(null).maskedAccessKeyId(null);
             if (notInjected) {
@@ -449,12 +456,17 @@ public final class IdentityVerifier implements AutoCloseable {
     }
 
     /**
-     * The wait before the next attempt while not verified: capped at {@code backoff.max} when this attempt sent
-     * a request to STS (its own {@code GetCallerIdentity}, or the SDK chain's {@code AssumeRoleWithWebIdentity}
-     * under IRSA), else at the local cap.
+     * The wait before the next attempt while not verified: capped at {@code backoff.max} when this attempt sent,
+     * or may have sent, a request to STS, else at the local cap. Sent: its own {@code GetCallerIdentity}, or the
+     * SDK chain's {@code AssumeRoleWithWebIdentity} under IRSA. May have sent: credential resolution failed in a
+     * provider that can call STS itself, i.e. the application's own provider (an {@code StsAssumeRoleCredentialsProvider},
+     * say) or the default chain without Pod Identity environment (a profile with {@code role_arn}). Only the
+     * default chain in a Pod Identity pod is known to ask nothing but the Pod Identity agent and IMDS.
      */
     private Duration backoffDelay() {
-        boolean sentToSts = calledSts || environment.irsaPresent();
+        boolean podIdentityChain = !credentials.applicationProvided()
+                && environment.injection() == CredentialInjection.POD_IDENTITY;
+        boolean sentToSts = calledSts || environment.irsaPresent() || (resolutionFailed && !podIdentityChain);
         return backoff.delay(consecutiveFailures++, sentToSts ? config.backoffMax() : localBackoffCap);
     }
 

@@ -9,7 +9,8 @@ final class Remedies {
     static final String PENDING = "Wait: the first verification attempt is running.";
     static final String NODE_ROLE = "The SDK fell through to IMDS because the EKS Pod Identity association or IRSA was not"
             + " effective yet. A container restart builds a fresh credential chain (liveness does it after the grace"
-            + " period); set AWS_EC2_METADATA_DISABLED=true or an IMDS hop limit of 1 so the pod waits instead.";
+            + " period); set AWS_EC2_METADATA_DISABLED=true (also where an IMDS hop limit of 1 blocks pods) so the pod"
+            + " waits instead.";
     static final String OTHER_IDENTITY = "Point the EKS Pod Identity association (or the service account's"
             + " eks.amazonaws.com/role-arn) at the expected role, or correct " + RoleProbeConfig.ROLE_ARNS + ".";
     static final String NO_CREDENTIALS = "Check that the EKS Pod Identity agent (or the IRSA token file) is reachable"

@@ -3,6 +3,7 @@ package io.github.roleprobe.verify;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.roleprobe.config.RoleProbeConfig;
+import io.github.roleprobe.credentials.ApplicationCredentials;
 import io.github.roleprobe.environment.PodEnvironment;
 import io.github.roleprobe.testkit.AgentFailure;
 import io.github.roleprobe.testkit.EksPodSimulator;
@@ -13,9 +14,11 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
 
 /**
  * Which backoff ceiling the verifier uses while it waits: {@code backoff.max} after an attempt that sent a
@@ -58,11 +61,21 @@ class BackoffCeilingScenariosTest {
     }
 
     private void start(EksPodSimulator.Builder builder, RoleProbeConfig config) {
+        start(builder, config, null);
+    }
+
+    /**
+     * Starts the pod and a verifier of the credentials {@code credentials} builds once the pod's system properties
+     * are set, or of the SDK default chain when {@code credentials} is {@code null}.
+     */
+    private void start(EksPodSimulator.Builder builder, RoleProbeConfig config,
+            Supplier<ApplicationCredentials> credentials) {
         pod = builder.start();
         closeables.add(pod);
         pod.applySystemProperties();
         verifier = IdentityVerifier.builder()
                 .config(config)
+                .credentials(credentials == null ? null : credentials.get())
                 .environment(PodEnvironment.of(pod.environment()))
                 .scheduler(scheduler)
                 .random(() -> 1.0)
@@ -164,5 +177,35 @@ class BackoffCeilingScenariosTest {
         Duration ms500 = Duration.ofMillis(500);
         assertThat(waits).containsExactly(MS_200, MS_400, ms500, ms500, ms500);
         assertThat(pod.counters().stsGetCallerIdentityCalls()).isEqualTo(1);
+    }
+
+    @Test
+    void waitingWithImdsDisabledForTheDefaultChainRetriesWithinTheOneSecondLocalCeiling() {
+        start(podIdentityNotYetConsistent().imds(ImdsMode.ABSENT), defaults().build());
+
+        List<Duration> waits = runAttempts(6);
+
+        // The chain gets no credentials at all (agent 403, no IMDS): only the agent was asked.
+        assertThat(waits).containsExactly(MS_200, MS_400, MS_800, S_1, S_1, S_1);
+        assertThat(verifier.snapshot().state()).isEqualTo(VerificationState.NO_CREDENTIALS);
+        assertThat(pod.counters().stsRequests()).isZero();
+
+        pod.makeAssociationConsistent();
+        runAttempts(1);
+        assertThat(verifier.snapshot().state()).isEqualTo(VerificationState.VERIFIED);
+    }
+
+    @Test
+    void failingResolutionInTheApplicationsOwnProviderBacksOffUpToTheFiveSecondCeiling() {
+        // The application's own provider may call STS when it resolves (an assume-role provider), so a failed
+        // resolution is not known to be local; here it is the SDK's container provider against a refusing agent.
+        start(podIdentityNotYetConsistent().imds(ImdsMode.ABSENT), defaults().build(),
+                () -> ApplicationCredentials.of(ContainerCredentialsProvider.builder().build()));
+
+        List<Duration> waits = runAttempts(8);
+
+        assertThat(waits).containsExactly(MS_200, MS_400, MS_800, Duration.ofMillis(1600), Duration.ofMillis(3200),
+                S_5, S_5, S_5);
+        assertThat(verifier.snapshot().state()).isEqualTo(VerificationState.NO_CREDENTIALS);
     }
 }

@@ -319,8 +319,10 @@ public class RoleProbeConfiguration implements Toggleable {
         }
 
         /**
-         * Sets the largest retry delay ceiling after an attempt that sent no request to STS (no credentials, or
-         * the node role's key whose identity is already known): such attempts cost STS nothing, so a pod waiting
+         * Sets the largest retry delay ceiling after an attempt that sent no request to STS (the node role's key
+         * whose identity is already known, or no credentials yet from the SDK default chain in a Pod Identity pod;
+         * a failed resolution in the application's own provider counts as a request to STS, as that provider may
+         * call STS): such attempts cost STS nothing, so a pod waiting
          * for its EKS Pod Identity association notices it sooner. The verifier uses the smaller of this and
          * {@code max}. Default value: 1 second.
          *

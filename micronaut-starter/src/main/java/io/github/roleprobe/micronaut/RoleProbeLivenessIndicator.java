@@ -14,7 +14,7 @@ import java.util.Optional;
 /**
  * Takes {@code /health/liveness} DOWN only for a wrong identity that a container restart can fix: one shown by
  * the application's own long-lived credential provider while EKS Pod Identity or IRSA environment is present,
- * lasting longer than {@code role-probe.liveness-grace} ({@link VerificationSnapshot#live(java.time.Instant)}). Missing injection,
+ * lasting longer than {@code role-probe.liveness-grace} ({@link VerificationSnapshot#live(java.time.Clock)}). Missing injection,
  * missing credentials, STS outages and misconfiguration never fail liveness: a restart would not help.
  *
  * <p>Qualified {@link Liveness}, so Micronaut's {@code HealthEndpoint} lists it under {@code /health/liveness}

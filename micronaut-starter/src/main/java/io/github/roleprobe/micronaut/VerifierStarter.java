@@ -17,8 +17,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Starts the verifier that {@link RoleProbeFactory} built once the application has started, so that its first
- * attempt, which loads the AWS SDK (about 2,000 classes: the STS client, the default credential chain, endpoint
- * rules), does not compete with the application's own start-up for CPU. Until then the verifier's snapshot is
+ * attempt, which loads the AWS SDK (about 1,400 classes: the STS client, the default credential chain, endpoint
+ * rules), does not compete with the application's own start-up for CPU (it still costs that CPU once, right after:
+ * docs/performance.md, section 6). Until then the verifier's snapshot is
  * {@code PENDING}: readiness DOWN, liveness UP, and no credential resolution, no STS call.
  *
  * <ul>

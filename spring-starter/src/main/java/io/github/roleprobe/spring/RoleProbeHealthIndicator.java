@@ -14,7 +14,7 @@ import org.springframework.boot.health.contributor.Status;
  *   <li>{@link Status#UP} when verified (stale included), or when role-probe is inactive (details {@code state}
  *       {@code INACTIVE} and the reason);</li>
  *   <li>{@link Status#DOWN} when liveness failed: a restart-fixable wrong identity lasted longer than
- *       {@code role-probe.liveness-grace} ({@link VerificationSnapshot#live(java.time.Instant)});</li>
+ *       {@code role-probe.liveness-grace} ({@link VerificationSnapshot#live(java.time.Clock)});</li>
  *   <li>{@link Status#OUT_OF_SERVICE} otherwise: not (yet) verified, but a restart would not help.</li>
  * </ul>
  *

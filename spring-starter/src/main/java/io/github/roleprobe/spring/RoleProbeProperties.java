@@ -215,8 +215,10 @@ public class RoleProbeProperties {
         private Duration max = RoleProbeConfig.DEFAULT_BACKOFF_MAX;
 
         /**
-         * Largest retry delay while not verified, after an attempt that sent no request to STS (no credentials,
-         * or the node role's key whose identity is already known). The smaller of this and max is used.
+         * Largest retry delay while not verified, after an attempt that sent no request to STS (the node role's key
+         * whose identity is already known, or no credentials yet from the SDK default chain in a Pod Identity pod;
+         * a failed resolution in the application's own provider counts as a request to STS, as that provider may
+         * call STS). The smaller of this and max is used.
          */
         private Duration localMax = RoleProbeConfig.DEFAULT_BACKOFF_LOCAL_MAX;
 

@@ -7,8 +7,9 @@ import org.springframework.context.SmartLifecycle;
  * Starts the verifier that {@link RoleProbeAutoConfiguration} built once the application context has been
  * refreshed: every singleton exists and the embedded web server, if any, has started (its lifecycle phase,
  * {@code WebServerApplicationContext.START_STOP_LIFECYCLE_PHASE}, comes before this one, the last). The first
- * attempt, which loads the AWS SDK (about 2,000 classes: the STS client, the default credential chain, endpoint
- * rules), so does not compete with the application's start-up for CPU. Until then the snapshot is {@code PENDING};
+ * attempt, which loads the AWS SDK (about 1,400 classes: the STS client, the default credential chain, endpoint
+ * rules), so does not compete with the application's start-up for CPU (it still costs that CPU once, right after:
+ * docs/performance.md, section 6). Until then the snapshot is {@code PENDING};
  * readiness is {@code REFUSING_TRAFFIC} anyway, Spring Boot's default until the application is ready.
  *
  * <p>A lifecycle bean rather than a listener of {@code ApplicationStartedEvent} (which Spring Boot publishes at about

@@ -197,7 +197,6 @@ public final class RoleProbeMetrics implements MeterBinder, VerificationListener
     public void attemptFinished(AttemptReport report) {
         VerificationSnapshot current = report.current();
         StateTag outcome = StateTag.of(current);
-        state = outcome.ordinal();
         Optional<StsCallResult> call = report.stsCall();
         if (call.isPresent()) {
             stsCalls.incrementAndGet(call.get().ordinal());
@@ -216,6 +215,8 @@ public final class RoleProbeMetrics implements MeterBinder, VerificationListener
         if (timeToVerified.isPresent()) {
             recordTimeToVerified(Math.max(0, timeToVerified.get().toNanos()));
         }
+        // Last, and volatile: a scrape that sees the new state also sees the counts of the attempt that led to it.
+        state = outcome.ordinal();
     }
 
     private synchronized void registerAttempts(int slot) {

@@ -6,15 +6,13 @@ import io.github.roleprobe.config.RoleProbeConfig;
 import io.github.roleprobe.credentials.ApplicationCredentials;
 import io.github.roleprobe.testkit.EksPodSimulator;
 import io.github.roleprobe.verify.IdentityVerifier;
+import io.github.roleprobe.verify.ManualClock;
+import io.github.roleprobe.verify.ManualScheduler;
 import io.github.roleprobe.verify.RoleProbeActivation;
 import io.github.roleprobe.verify.VerificationSnapshot;
 import io.github.roleprobe.verify.VerificationState;
-import io.github.roleprobe.verify.VerifierScheduler;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -27,11 +25,11 @@ import software.amazon.awssdk.auth.credentials.InstanceProfileCredentialsProvide
  * {@link RoleProbeHealthIndicator} builds its {@link Health} once per snapshot and status, with and without details,
  * and returns that same object on every further call, so that probes allocate nothing. Real verifiers against the
  * simulated pod; their attempts run only when the test says so ({@link ManualScheduler}) and their clock moves only
- * when the test moves it ({@link TestClock}).
+ * when the test moves it ({@link ManualClock}).
  */
 class HealthReuseTest extends ContextRunnerSupport {
 
-    private final TestClock clock = new TestClock(Instant.now());
+    private final ManualClock clock = new ManualClock(Instant.now());
     private final ManualScheduler scheduler = new ManualScheduler();
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
@@ -144,70 +142,5 @@ class HealthReuseTest extends ContextRunnerSupport {
                 .build();
         closeables.add(verifier);
         return verifier;
-    }
-
-    /** A clock that moves only when told to. Thread-safe. */
-    static final class TestClock extends Clock {
-
-        private volatile Instant now;
-
-        TestClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
-        }
-    }
-
-    /** Runs the verifier's tasks only when told to, on the calling thread. Thread-safe. */
-    static final class ManualScheduler implements VerifierScheduler {
-
-        private record Task(Runnable runnable, Duration delay) {
-        }
-
-        private final List<Task> tasks = new ArrayList<>();
-
-        @Override
-        public synchronized Cancellable schedule(Runnable task, Duration delay) {
-            Task scheduled = new Task(task, delay);
-            tasks.add(scheduled);
-            return () -> {
-                synchronized (this) {
-                    tasks.remove(scheduled);
-                }
-            };
-        }
-
-        /** Runs the tasks scheduled without delay (an attempt the verifier asked for now), not the later ones. */
-        void runImmediateTasks() {
-            List<Task> due;
-            synchronized (this) {
-                due = tasks.stream().filter(t -> t.delay().isZero()).toList();
-                tasks.removeAll(due);
-            }
-            due.forEach(t -> t.runnable().run());
-        }
-
-        @Override
-        public synchronized boolean shutdown(Duration timeout) {
-            tasks.clear();
-            return true;
-        }
     }
 }

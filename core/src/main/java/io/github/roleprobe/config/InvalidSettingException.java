@@ -1,5 +1,7 @@
 package io.github.roleprobe.config;
 
+import java.time.Duration;
+
 /**
  * Thrown at configuration time when a {@code role-probe.*} setting holds a value that cannot be used.
  *
@@ -31,6 +33,31 @@ public final class InvalidSettingException extends IllegalArgumentException {
         this.setting = setting;
         this.value = value;
         this.example = example;
+    }
+
+    /**
+     * Checks a duration setting that may be zero but not negative, for settings that a framework starter adds on
+     * top of {@link RoleProbeConfig} and validates with the same kind of message.
+     *
+     * @param setting the full setting name, for example {@code role-probe.application-start-timeout}
+     * @param value the configured duration; {@code null} counts as invalid
+     * @param example a correct value, for example {@code 30s}
+     * @return {@code value}
+     * @throws InvalidSettingException when {@code value} is {@code null} or negative; the message shows the value
+     *     as configured ({@code -1s}, {@code 250ms})
+     */
+    public static Duration requireNonNegative(String setting, Duration value, String example) {
+        if (value == null || value.isNegative()) {
+            throw new InvalidSettingException(setting, value == null ? null : format(value), "It must not be negative.",
+                    example);
+        }
+        return value;
+    }
+
+    /** Shows a duration the way it is configured: {@code 5s}, {@code 250ms}, {@code -1s}. */
+    static String format(Duration value) {
+        long millis = value.toMillis();
+        return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
     }
 
     /**

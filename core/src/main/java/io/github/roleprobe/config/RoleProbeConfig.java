@@ -87,8 +87,9 @@ public final class RoleProbeConfig {
         this.backoffInitial = positive(BACKOFF_INITIAL, b.backoffInitial, "200ms");
         this.backoffMax = positive(BACKOFF_MAX, b.backoffMax, "5s");
         if (backoffMax.compareTo(backoffInitial) < 0) {
-            throw new InvalidSettingException(BACKOFF_MAX, format(b.backoffMax),
-                    "It must not be shorter than " + BACKOFF_INITIAL + " (" + format(b.backoffInitial) + ").", "5s");
+            throw new InvalidSettingException(BACKOFF_MAX, InvalidSettingException.format(b.backoffMax),
+                    "It must not be shorter than " + BACKOFF_INITIAL + " ("
+                            + InvalidSettingException.format(b.backoffInitial) + ").", "5s");
         }
         this.backoffLocalMax = positive(BACKOFF_LOCAL_MAX, b.backoffLocalMax, "1s");
         this.refreshInterval = positive(REFRESH_INTERVAL, b.refreshInterval, "1m");
@@ -175,26 +176,18 @@ public final class RoleProbeConfig {
         return stsTimeout;
     }
 
-    /** Shows a duration the way it is configured: {@code 5s}, {@code 250ms}, {@code -1s}. */
-    private static String format(Duration value) {
-        long millis = value.toMillis();
-        return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
-    }
-
     private static Duration positive(String setting, Duration value, String example) {
         Objects.requireNonNull(value, setting);
         if (value.isNegative() || value.isZero()) {
-            throw new InvalidSettingException(setting, format(value), "It must be a positive duration.", example);
+            throw new InvalidSettingException(setting, InvalidSettingException.format(value),
+                    "It must be a positive duration.", example);
         }
         return value;
     }
 
     private static Duration nonNegative(String setting, Duration value, String example) {
         Objects.requireNonNull(value, setting);
-        if (value.isNegative()) {
-            throw new InvalidSettingException(setting, format(value), "It must not be negative.", example);
-        }
-        return value;
+        return InvalidSettingException.requireNonNegative(setting, value, example);
     }
 
     /** Builds a {@link RoleProbeConfig}. Not thread-safe. */

@@ -236,10 +236,7 @@ public class RoleProbeConfiguration implements Toggleable {
      *     the application fails to start with that message.
      */
     public RoleProbeConfig toRoleProbeConfig() {
-        if (applicationStartTimeout == null || applicationStartTimeout.isNegative()) {
-            throw new InvalidSettingException(APPLICATION_START_TIMEOUT, format(applicationStartTimeout),
-                    "It must not be negative.", "30s");
-        }
+        InvalidSettingException.requireNonNegative(APPLICATION_START_TIMEOUT, applicationStartTimeout, "30s");
         return RoleProbeConfig.builder()
                 .roleArns(roleArns)
                 .region(region)
@@ -252,14 +249,6 @@ public class RoleProbeConfiguration implements Toggleable {
                 .livenessGrace(livenessGrace)
                 .stsTimeout(stsTimeout)
                 .build();
-    }
-
-    private static String format(Duration value) {
-        if (value == null) {
-            return null;
-        }
-        long millis = value.toMillis();
-        return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
     }
 
     /**

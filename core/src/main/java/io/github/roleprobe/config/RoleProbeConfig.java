@@ -1,6 +1,7 @@
 package io.github.roleprobe.config;
 
 import io.github.roleprobe.arn.IamRoleArn;
+import io.github.roleprobe.guard.GuardMode;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -40,6 +41,12 @@ public final class RoleProbeConfig {
     public static final String LIVENESS_GRACE = PREFIX + ".liveness-grace";
     /** Setting holding the STS call timeout. */
     public static final String STS_TIMEOUT = PREFIX + ".sts-timeout";
+    /** Setting holding the request guard's mode ({@code observe}, {@code enforce}, {@code off}). */
+    public static final String GUARD_MODE = PREFIX + ".guard.mode";
+    /** Setting holding the role ARNs that application requests may be signed with besides the expected roles. */
+    public static final String GUARD_ALLOWED_ROLE_ARNS = PREFIX + ".guard.allowed-role-arns";
+    /** Setting holding the most STS calls per hour the request guard may make to identify new access keys. */
+    public static final String GUARD_IDENTIFICATIONS_PER_HOUR = PREFIX + ".guard.identifications-per-hour";
 
     /** Default first backoff delay: 200 ms. */
     public static final Duration DEFAULT_BACKOFF_INITIAL = Duration.ofMillis(200);
@@ -68,6 +75,15 @@ public final class RoleProbeConfig {
     public static final Duration DEFAULT_LIVENESS_GRACE = Duration.ofSeconds(60);
     /** Default timeout of one STS call: 5 s. */
     public static final Duration DEFAULT_STS_TIMEOUT = Duration.ofSeconds(5);
+    /** Default request guard mode: {@link GuardMode#OBSERVE}. */
+    public static final GuardMode DEFAULT_GUARD_MODE = GuardMode.OBSERVE;
+    /**
+     * Default number of STS {@code GetCallerIdentity} calls per hour with which the request guard may identify
+     * access keys it sees in application requests and that no verification attempt identified: 20. Application
+     * clients that share the verifier's credentials need none; each SDK client with its own chain under IRSA
+     * brings a new key about every 55 minutes, so 20 covers about 20 such clients.
+     */
+    public static final int DEFAULT_GUARD_IDENTIFICATIONS_PER_HOUR = 20;
 
     private final List<IamRoleArn> roleArns;
     private final Optional<String> region;
@@ -79,6 +95,9 @@ public final class RoleProbeConfig {
     private final Duration maxAge;
     private final Duration livenessGrace;
     private final Duration stsTimeout;
+    private final GuardMode guardMode;
+    private final List<IamRoleArn> guardAllowedRoleArns;
+    private final int guardIdentificationsPerHour;
 
     private RoleProbeConfig(Builder b) {
         this.roleArns = List.copyOf(b.roleArns);
@@ -96,6 +115,13 @@ public final class RoleProbeConfig {
         this.maxAge = positive(MAX_AGE, b.maxAge, "20m");
         this.livenessGrace = nonNegative(LIVENESS_GRACE, b.livenessGrace, "60s");
         this.stsTimeout = positive(STS_TIMEOUT, b.stsTimeout, "5s");
+        this.guardMode = Objects.requireNonNull(b.guardMode, GUARD_MODE);
+        this.guardAllowedRoleArns = List.copyOf(b.guardAllowedRoleArns);
+        if (b.guardIdentificationsPerHour < 0) {
+            throw new InvalidSettingException(GUARD_IDENTIFICATIONS_PER_HOUR,
+                    Integer.toString(b.guardIdentificationsPerHour), "It must not be negative.", "20");
+        }
+        this.guardIdentificationsPerHour = b.guardIdentificationsPerHour;
     }
 
     /**
@@ -176,6 +202,38 @@ public final class RoleProbeConfig {
         return stsTimeout;
     }
 
+    /**
+     * Returns the request guard's mode: what role-probe does with the requests the application's AWS SDK clients
+     * send ({@link GuardMode}).
+     *
+     * @return the mode; default {@link GuardMode#OBSERVE}
+     */
+    public GuardMode guardMode() {
+        return guardMode;
+    }
+
+    /**
+     * Returns the roles that application requests may be signed with on purpose besides the expected roles (a
+     * client with its own cross-account assume-role provider): the request guard shows such requests as allowed
+     * and never takes them for the pod's identity.
+     *
+     * @return the allowed roles, possibly empty; matched like {@link #roleArns()}
+     */
+    public List<IamRoleArn> guardAllowedRoleArns() {
+        return guardAllowedRoleArns;
+    }
+
+    /**
+     * Returns the most STS {@code GetCallerIdentity} calls per hour the request guard makes to identify access keys
+     * that it sees in application requests and that no verification attempt identified (a token bucket of this
+     * size, refilled evenly over the hour). Past it, such keys stay unidentified until the bucket refills.
+     *
+     * @return calls per hour, zero or positive; zero turns identification by the guard off
+     */
+    public int guardIdentificationsPerHour() {
+        return guardIdentificationsPerHour;
+    }
+
     private static Duration positive(String setting, Duration value, String example) {
         Objects.requireNonNull(value, setting);
         if (value.isNegative() || value.isZero()) {
@@ -202,6 +260,9 @@ public final class RoleProbeConfig {
         private Duration maxAge = DEFAULT_MAX_AGE;
         private Duration livenessGrace = DEFAULT_LIVENESS_GRACE;
         private Duration stsTimeout = DEFAULT_STS_TIMEOUT;
+        private GuardMode guardMode = DEFAULT_GUARD_MODE;
+        private final List<IamRoleArn> guardAllowedRoleArns = new ArrayList<>();
+        private int guardIdentificationsPerHour = DEFAULT_GUARD_IDENTIFICATIONS_PER_HOUR;
 
         private Builder() {
         }
@@ -333,6 +394,61 @@ public final class RoleProbeConfig {
          */
         public Builder stsTimeout(Duration value) {
             stsTimeout = value;
+            return this;
+        }
+
+        /**
+         * Sets the request guard's mode.
+         *
+         * @param value {@link GuardMode}; default {@link #DEFAULT_GUARD_MODE}
+         * @return this builder
+         * @throws NullPointerException when {@code value} is {@code null}
+         */
+        public Builder guardMode(GuardMode value) {
+            guardMode = Objects.requireNonNull(value, GUARD_MODE);
+            return this;
+        }
+
+        /**
+         * Sets the request guard's mode from its configured text.
+         *
+         * @param value {@code observe}, {@code enforce} or {@code off}, in any case, surrounding spaces ignored;
+         *     {@code null} or blank for the default
+         * @return this builder
+         * @throws InvalidSettingException naming {@code role-probe.guard.mode} when the value is none of these
+         */
+        public Builder guardMode(String value) {
+            guardMode = value == null || value.isBlank() ? DEFAULT_GUARD_MODE : GuardMode.parse(GUARD_MODE, value);
+            return this;
+        }
+
+        /**
+         * Replaces the roles that application requests may be signed with besides the expected roles. Blank
+         * entries are ignored.
+         *
+         * @param arns IAM role ARNs, for example {@code arn:aws:iam::444455556666:role/reports-reader}
+         * @return this builder
+         * @throws InvalidSettingException naming {@code role-probe.guard.allowed-role-arns} when an entry is malformed
+         */
+        public Builder guardAllowedRoleArns(List<String> arns) {
+            guardAllowedRoleArns.clear();
+            if (arns != null) {
+                for (String arn : arns) {
+                    if (arn != null && !arn.isBlank()) {
+                        guardAllowedRoleArns.add(IamRoleArn.parse(GUARD_ALLOWED_ROLE_ARNS, arn));
+                    }
+                }
+            }
+            return this;
+        }
+
+        /**
+         * @param value STS calls per hour the request guard may make to identify new access keys, zero or positive;
+         *     default {@link #DEFAULT_GUARD_IDENTIFICATIONS_PER_HOUR}
+         * @return this builder
+         */
+        public Builder guardIdentificationsPerHour(int value) {
+            guardIdentificationsPerHour = value;
             return this;
         }
 

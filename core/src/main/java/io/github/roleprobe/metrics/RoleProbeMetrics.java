@@ -2,6 +2,8 @@ package io.github.roleprobe.metrics;
 
 import io.github.roleprobe.arn.IamRoleArn;
 import io.github.roleprobe.credentials.CredentialSource;
+import io.github.roleprobe.guard.RequestIdentity;
+import io.github.roleprobe.guard.ServiceCounters;
 import io.github.roleprobe.sts.StsCallResult;
 import io.github.roleprobe.verify.AttemptReport;
 import io.github.roleprobe.verify.VerificationListener;
@@ -41,9 +43,13 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *   <tr><td>{@value #TIME_TO_VERIFIED}</td><td>timer, seconds, recorded once</td><td>{@code role}</td>
  *       <td>from {@code IdentityVerifier.createdAt()} to the first {@code VERIFIED}</td></tr>
  *   <tr><td>{@value #STS_CALLS}</td><td>function counter</td><td>{@code result} ({@link StsCallResult}), {@code role}</td>
- *       <td>STS {@code GetCallerIdentity} calls</td></tr>
+ *       <td>STS {@code GetCallerIdentity} calls, the verifier's attempts' and the request guard's</td></tr>
  *   <tr><td>{@value #NODE_ROLE_DETECTIONS}</td><td>function counter</td><td>{@code role}</td>
  *       <td>entries into {@code WRONG_IDENTITY}/{@code NODE_ROLE}</td></tr>
+ *   <tr><td>{@value #GUARD_REQUESTS}</td><td>function counter</td>
+ *       <td>{@code service}, {@code identity} ({@link RequestIdentity}), {@code outcome} ({@code sent} or
+ *       {@code refused}), {@code role}</td>
+ *       <td>application requests the request guard saw</td></tr>
  * </table>
  *
  * <p>Tags are bounded: the state, outcome, STS result and credential source come from small enums, and
@@ -71,6 +77,8 @@ public final class RoleProbeMetrics implements MeterBinder, VerificationListener
     public static final String STS_CALLS = "role.probe.sts.calls";
     /** Function counter: entries into {@code WRONG_IDENTITY}/{@code NODE_ROLE}. */
     public static final String NODE_ROLE_DETECTIONS = "role.probe.node.role.detections";
+    /** Function counter: application requests the request guard saw, by service, identity and outcome. */
+    public static final String GUARD_REQUESTS = "role.probe.guard.requests";
 
     /** Tag of {@value #STATE}: a {@link StateTag#tagValue()}. */
     public static final String TAG_STATE = "state";
@@ -80,6 +88,10 @@ public final class RoleProbeMetrics implements MeterBinder, VerificationListener
     public static final String TAG_SOURCE = "source";
     /** Tag of {@value #STS_CALLS}: {@link StsCallResult#tagValue()}. */
     public static final String TAG_RESULT = "result";
+    /** Tag of {@value #GUARD_REQUESTS}: the AWS service, as {@link ServiceCounters#service()}. */
+    public static final String TAG_SERVICE = "service";
+    /** Tag of {@value #GUARD_REQUESTS}: the {@link RequestIdentity#tagValue()} that signed the requests. */
+    public static final String TAG_IDENTITY = "identity";
     /** Tag of every meter: the expected role name(s). */
     public static final String TAG_ROLE = "role";
     /** Value of {@value #TAG_SOURCE} when the attempt resolved no credentials. */
@@ -108,6 +120,7 @@ public final class RoleProbeMetrics implements MeterBinder, VerificationListener
     private final AtomicLongArray attemptNanos = new AtomicLongArray(STATES.length * SOURCE_SLOTS);
     private volatile long timeToVerifiedNanos = -1;
     private final List<Binding> bindings = new ArrayList<>(); // guarded by this
+    private final List<ServiceCounters> guardServices = new ArrayList<>(); // guarded by this
 
     /**
      * @param expectedRoles the roles the verifier expects (their names become the {@value #TAG_ROLE} tag)
@@ -185,6 +198,9 @@ public final class RoleProbeMetrics implements MeterBinder, VerificationListener
         if (nanos >= 0) {
             binding.recordTimeToVerified(nanos);
         }
+        for (ServiceCounters counters : guardServices) {
+            binding.registerGuard(counters);
+        }
     }
 
     /**
@@ -201,10 +217,6 @@ public final class RoleProbeMetrics implements MeterBinder, VerificationListener
         if (call.isPresent()) {
             stsCalls.incrementAndGet(call.get().ordinal());
         }
-        if (outcome == StateTag.WRONG_IDENTITY_NODE_ROLE
-                && StateTag.of(report.previous()) != StateTag.WRONG_IDENTITY_NODE_ROLE) {
-            nodeRoleDetections.incrementAndGet();
-        }
         Optional<CredentialSource> source = current.credentialSource();
         int slot = outcome.ordinal() * SOURCE_SLOTS + (source.isPresent() ? source.get().ordinal() + 1 : 0);
         attemptNanos.addAndGet(slot, Math.max(0, report.duration().toNanos()));
@@ -217,6 +229,47 @@ public final class RoleProbeMetrics implements MeterBinder, VerificationListener
         }
         // Last, and volatile: a scrape that sees the new state also sees the counts of the attempt that led to it.
         state = outcome.ordinal();
+    }
+
+    /**
+     * Updates the state gauge and counts entries into {@code WRONG_IDENTITY}/{@code NODE_ROLE}, for changes of
+     * attempts and of the request guard alike.
+     *
+     * @param previous the snapshot before the change
+     * @param current the snapshot after it
+     */
+    @Override
+    public void stateChanged(VerificationSnapshot previous, VerificationSnapshot current) {
+        StateTag now = StateTag.of(current);
+        if (now == StateTag.WRONG_IDENTITY_NODE_ROLE && StateTag.of(previous) != StateTag.WRONG_IDENTITY_NODE_ROLE) {
+            nodeRoleDetections.incrementAndGet();
+        }
+        state = now.ordinal();
+    }
+
+    /**
+     * Counts an STS call of the request guard.
+     *
+     * @param result its result
+     */
+    @Override
+    public void identificationFinished(StsCallResult result) {
+        stsCalls.incrementAndGet(result.ordinal());
+    }
+
+    /**
+     * Registers the {@value #GUARD_REQUESTS} counters of a service in every bound registry.
+     *
+     * @param counters the service's counters
+     */
+    @Override
+    public synchronized void guardServiceSeen(ServiceCounters counters) {
+        if (!guardServices.contains(counters)) {
+            guardServices.add(counters);
+            for (Binding b : bindings) {
+                b.registerGuard(counters);
+            }
+        }
     }
 
     private synchronized void registerAttempts(int slot) {
@@ -261,6 +314,24 @@ public final class RoleProbeMetrics implements MeterBinder, VerificationListener
                     .tag(TAG_OUTCOME, STATES[slot / SOURCE_SLOTS].tagValue())
                     .tag(TAG_SOURCE, sourceTag(slot % SOURCE_SLOTS))
                     .register(registry);
+        }
+
+        void registerGuard(ServiceCounters counters) {
+            for (RequestIdentity identity : RequestIdentity.values()) {
+                for (boolean refused : new boolean[] {false, true}) {
+                    if (refused && identity.permitted()) {
+                        continue; // never refused
+                    }
+                    FunctionCounter.builder(GUARD_REQUESTS, counters, c -> c.count(identity, refused))
+                            .description("Application AWS SDK requests role-probe's request guard saw, by the identity"
+                                    + " that signed them and whether they were sent or refused (enforce mode)")
+                            .tags(roleTag)
+                            .tag(TAG_SERVICE, counters.service())
+                            .tag(TAG_IDENTITY, identity.tagValue())
+                            .tag(TAG_OUTCOME, refused ? "refused" : "sent")
+                            .register(registry);
+                }
+            }
         }
 
         void recordTimeToVerified(long nanos) {

@@ -1,6 +1,7 @@
 package io.github.roleprobe.sts;
 
 import io.github.roleprobe.config.RoleProbeConfig;
+import io.github.roleprobe.guard.RequestGuardInterceptor;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -28,13 +29,14 @@ import software.amazon.awssdk.services.sts.model.GetCallerIdentityResponse;
  * no SDK retries (the verifier backs off itself), and the configured STS timeout for the whole call.
  * {@code GetCallerIdentity} needs no IAM permission.
  *
- * <p>Not thread-safe: the verifier calls it from its single background thread. {@link #close()}
- * releases the HTTP client.
+ * <p>Its requests carry {@link RequestGuardInterceptor#UNGUARDED}: role-probe's own calls never feed its request
+ * guard. Thread-safe (the verifier's thread and, in {@code role-probe.guard.mode=enforce}, application threads that
+ * wait for a key's identification call it). {@link #close()} releases the HTTP client.
  */
 public final class CallerIdentityClient implements AutoCloseable {
 
     private final RoleProbeConfig config;
-    private StsClient client;
+    private StsClient client; // guarded by this
 
     /**
      * @param config region, endpoint and timeout come from here
@@ -108,7 +110,7 @@ public final class CallerIdentityClient implements AutoCloseable {
         }
     }
 
-    private StsClient client() {
+    private synchronized StsClient client() {
         if (client == null) {
             StsClientBuilder builder = StsClient.builder()
                     .region(region())
@@ -119,6 +121,7 @@ public final class CallerIdentityClient implements AutoCloseable {
                         throw SdkClientException.create("role-probe signs every call with the credentials it verifies");
                     })
                     .overrideConfiguration(o -> o
+                            .putExecutionAttribute(RequestGuardInterceptor.UNGUARDED, Boolean.TRUE)
                             .retryStrategy(AwsRetryStrategy.doNotRetry())
                             .apiCallTimeout(config.stsTimeout()));
             config.stsEndpoint().ifPresent(builder::endpointOverride);
@@ -146,7 +149,7 @@ public final class CallerIdentityClient implements AutoCloseable {
 
     /** Releases the STS client and its HTTP client. Idempotent. */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (client != null) {
             client.close();
             client = null;

@@ -8,6 +8,11 @@ import io.github.roleprobe.credentials.CredentialSource;
 import io.github.roleprobe.credentials.ResolvedCredentials;
 import io.github.roleprobe.environment.CredentialInjection;
 import io.github.roleprobe.environment.PodEnvironment;
+import io.github.roleprobe.guard.GuardEvidence;
+import io.github.roleprobe.guard.GuardMode;
+import io.github.roleprobe.guard.KeyIdentities;
+import io.github.roleprobe.guard.RequestGuard;
+import io.github.roleprobe.guard.ServiceCounters;
 import io.github.roleprobe.sts.CallerIdentityClient;
 import io.github.roleprobe.sts.CallerIdentityResult;
 import io.github.roleprobe.sts.StsCallResult;
@@ -19,6 +24,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
 import org.slf4j.Logger;
@@ -65,6 +73,16 @@ import org.slf4j.LoggerFactory;
  *       provider, kube2iam); anything else is {@link VerificationState#NOT_INJECTED}, retried at
  *       {@code role-probe.backoff.max}: the admission webhook injects that environment only when the pod
  *       is created (EKS User Guide, "EKS Pod Identity"), so only a new pod heals.</li>
+ *   <li>What the application's own SDK clients send counts too: unless {@code role-probe.guard.mode} is
+ *       {@code off}, the verifier's {@link RequestGuard} sees every request that any AWS SDK client of the JVM signs
+ *       (from the moment the verifier is built, before {@link #start()}). A client seen signing with the node role or
+ *       another identity than an expected or allowed role makes the published state
+ *       {@link VerificationState#WRONG_IDENTITY} at once (readiness DOWN), naming the client, until that client signs
+ *       with an expected role; liveness goes DOWN after {@code role-probe.liveness-grace} when EKS Pod Identity or
+ *       IRSA environment is present, since a new JVM builds new clients. Only {@code NOT_INJECTED} and
+ *       {@code MISCONFIGURED}, which a restart cannot heal, are kept as they are. Keys that no attempt identified are
+ *       identified with one STS call each (see {@link RequestGuard}); those calls count in
+ *       {@link VerificationSnapshot#stsCalls()}.</li>
  *   <li>Liveness ({@link #live()}) goes DOWN only for {@link VerificationState#WRONG_IDENTITY} from the
  *       application's own credential provider ({@link ApplicationCredentials#of}) while Pod Identity or
  *       IRSA environment is present, after {@code role-probe.liveness-grace}: a long-lived chain stuck on
@@ -95,9 +113,19 @@ public final class IdentityVerifier implements AutoCloseable {
     private final List<VerificationListener> listeners;
     private final VerifierScheduler scheduler;
     private final Instant createdAt;
+    private final KeyIdentities keys;
+    private final RequestGuard guard;
+    private final AtomicLong stsCallCount = new AtomicLong();
+    private final AtomicBoolean backgroundScheduled = new AtomicBoolean();
 
     private final Object lock = new Object();
+    private final Object publishLock = new Object();
+    /** The conclusion of the verifier's own attempts; written by the verifier thread only. */
+    private volatile VerificationSnapshot own;
+    /** What probes read: {@link #own} with the request guard's evidence. Written under {@link #publishLock}. */
     private volatile VerificationSnapshot snapshot;
+    /** The published snapshot listeners were last told about; verifier thread only. */
+    private VerificationSnapshot notified;
     private CompletableFuture<VerificationSnapshot> pending;
     private VerifierScheduler.Cancellable scheduled;
     private long generation;
@@ -105,8 +133,6 @@ public final class IdentityVerifier implements AutoCloseable {
     private boolean closed;
 
     // Confined to the verifier thread.
-    private String knownAccessKeyId;
-    private String knownCallerArn;
     private CredentialSource confirmedSource;
     private int consecutiveFailures;
     private StsCallResult lastStsCall;
@@ -131,15 +157,25 @@ public final class IdentityVerifier implements AutoCloseable {
         this.scheduler = b.scheduler != null ? b.scheduler : VerifierScheduler.daemonThread();
         Instant now = clock.instant();
         this.createdAt = now;
-        this.snapshot = VerificationSnapshot.builder()
+        this.keys = new KeyIdentities(clock, sts::getCallerIdentity);
+        this.own = VerificationSnapshot.builder()
                 .state(VerificationState.PENDING)
                 .reason("No verification attempt has finished yet.")
                 .remedy(Remedies.PENDING)
                 .expectedRoles(expectedRoleNames)
                 .injection(environment.injection())
                 .inKubernetes(environment.inKubernetes())
+                .guardMode(config.guardMode())
                 .stateSince(now)
                 .build();
+        this.snapshot = own;
+        this.notified = own;
+        this.guard = config.guardMode() == GuardMode.OFF ? null
+                : RequestGuard.create(config, expectedRoles, environment.injection() != CredentialInjection.NONE,
+                        keys, clock, new GuardHooks());
+        if (guard != null) {
+            guard.activate();
+        }
     }
 
     /**
@@ -205,6 +241,16 @@ public final class IdentityVerifier implements AutoCloseable {
     }
 
     /**
+     * Returns the request guard that watches the application's AWS SDK clients for this verifier.
+     *
+     * @return the guard, active from this verifier's creation until {@link #close()}; empty when
+     *     {@code role-probe.guard.mode} is {@code off}
+     */
+    public Optional<RequestGuard> guard() {
+        return Optional.ofNullable(guard);
+    }
+
+    /**
      * Requests an attempt now. If one is already queued or running, returns that one's future instead of
      * starting another, so concurrent requests cause at most one STS call.
      *
@@ -245,7 +291,7 @@ public final class IdentityVerifier implements AutoCloseable {
             }
             done = pending;
         }
-        VerificationSnapshot previous = snapshot;
+        VerificationSnapshot previous = own;
         long startNanos = System.nanoTime();
         lastStsCall = null;
         calledSts = false;
@@ -269,11 +315,11 @@ public final class IdentityVerifier implements AutoCloseable {
         }
         if (isClosed()) {
             // Closing interrupted the attempt: its outcome says nothing about the identity.
-            done.complete(previous);
+            done.complete(snapshot);
             return;
         }
-        VerificationSnapshot current = next.snapshot;
-        snapshot = current;
+        own = next.snapshot;
+        VerificationSnapshot current = publish();
         synchronized (lock) {
             pending = null;
             if (!closed && next.delay != null) {
@@ -282,9 +328,151 @@ public final class IdentityVerifier implements AutoCloseable {
                 scheduled = null;
             }
         }
-        notifyListeners(new AttemptReport(previous, current, Duration.ofNanos(System.nanoTime() - startNanos),
+        VerificationSnapshot before = notified;
+        notified = current;
+        notifyListeners(new AttemptReport(before, current, Duration.ofNanos(System.nanoTime() - startNanos),
                 lastStsCall, createdAt));
         done.complete(current);
+    }
+
+    /**
+     * Publishes {@link #own} with the request guard's evidence: the snapshot probes read. Called by the verifier
+     * thread after each attempt and by any thread on which the guard saw a change of evidence.
+     */
+    private VerificationSnapshot publish() {
+        synchronized (publishLock) {
+            VerificationSnapshot base = own;
+            VerificationSnapshot previous = snapshot;
+            Optional<GuardEvidence> evidence = guard == null ? Optional.empty() : guard.evidence();
+            boolean overridden = evidence.isPresent() && base.state() != VerificationState.NOT_INJECTED
+                    && base.state() != VerificationState.MISCONFIGURED;
+            VerificationSnapshot.Builder b = base.toBuilder().stsCalls(stsCallCount.get());
+            if (guard != null) {
+                b.clients(guard.clientDetails());
+            }
+            Instant now = clock.instant();
+            if (overridden) {
+                GuardEvidence e = evidence.get();
+                b.state(VerificationState.WRONG_IDENTITY)
+                        .wrongIdentityKind(e.identity() == io.github.roleprobe.guard.RequestIdentity.NODE_ROLE
+                                ? WrongIdentityKind.NODE_ROLE : WrongIdentityKind.OTHER)
+                        .reason(e.reason())
+                        .remedy(e.remedy())
+                        .callerArn(e.callerArn())
+                        .credentialSource(e.source())
+                        .maskedAccessKeyId(e.maskedAccessKeyId())
+                        .stale(false);
+            }
+            VerificationSnapshot draft = b.firstVerified(null).build();
+            boolean same = draft.state() == previous.state()
+                    && draft.wrongIdentityKind().equals(previous.wrongIdentityKind());
+            Instant since;
+            if (same) {
+                since = previous.stateSince();
+            } else if (overridden) {
+                since = evidence.get().since();
+            } else {
+                since = base.stateSince().isAfter(previous.stateSince()) ? base.stateSince() : now;
+            }
+            Instant deadline = base.livenessDeadline().orElse(null);
+            if (overridden && base.injection() != CredentialInjection.NONE) {
+                Instant guardDeadline = since.plus(config.livenessGrace());
+                deadline = deadline == null || guardDeadline.isBefore(deadline) ? guardDeadline : deadline;
+            } else if (overridden) {
+                deadline = null;
+            }
+            Instant firstVerified = previous.firstVerified().orElse(draft.ready() ? now : null);
+            VerificationSnapshot published = draft.toBuilder().stateSince(since).livenessDeadline(deadline)
+                    .firstVerified(firstVerified).build();
+            snapshot = published;
+            return published;
+        }
+    }
+
+    /** Runs {@code task} on the verifier's thread; nothing when the verifier is closed. */
+    private void post(Runnable task) {
+        try {
+            scheduler.schedule(task, Duration.ZERO);
+        } catch (RejectedExecutionException e) {
+            // closed: nothing to tell
+        }
+    }
+
+    /** Tells the listeners about a state change the request guard caused (verifier thread). */
+    private void notifyEvidence() {
+        if (isClosed()) {
+            return;
+        }
+        VerificationSnapshot before = notified;
+        VerificationSnapshot current = snapshot;
+        notified = current;
+        boolean changed = before.state() != current.state()
+                || !before.wrongIdentityKind().equals(current.wrongIdentityKind())
+                || before.stale() != current.stale();
+        if (!changed) {
+            return;
+        }
+        for (VerificationListener listener : listeners) {
+            try {
+                listener.stateChanged(before, current);
+            } catch (RuntimeException e) {
+                LOG.warn("role-probe listener {} failed: {}", listener.getClass().getName(), e.getClass().getName());
+            }
+        }
+    }
+
+    /** The request guard's side of this verifier. */
+    private final class GuardHooks implements RequestGuard.Hooks {
+        @Override
+        public void evidenceChanged() {
+            VerificationSnapshot before = snapshot;
+            VerificationSnapshot after = publish();
+            if (before.state() != after.state() || !before.wrongIdentityKind().equals(after.wrongIdentityKind())) {
+                post(IdentityVerifier.this::notifyEvidence);
+            }
+        }
+
+        @Override
+        public void backgroundWorkPending() {
+            if (backgroundScheduled.compareAndSet(false, true)) {
+                post(() -> {
+                    backgroundScheduled.set(false);
+                    if (!isClosed()) {
+                        guard.runBackground();
+                    }
+                });
+            }
+        }
+
+        @Override
+        public void identificationSent(CallerIdentityResult result) {
+            stsCallCount.incrementAndGet();
+            StsCallResult call = result.callResult();
+            post(() -> {
+                for (VerificationListener listener : listeners) {
+                    try {
+                        listener.identificationFinished(call);
+                    } catch (RuntimeException e) {
+                        LOG.warn("role-probe listener {} failed: {}", listener.getClass().getName(),
+                                e.getClass().getName());
+                    }
+                }
+            });
+        }
+
+        @Override
+        public void serviceSeen(ServiceCounters counters) {
+            post(() -> {
+                for (VerificationListener listener : listeners) {
+                    try {
+                        listener.guardServiceSeen(counters);
+                    } catch (RuntimeException e) {
+                        LOG.warn("role-probe listener {} failed: {}", listener.getClass().getName(),
+                                e.getClass().getName());
+                    }
+                }
+            });
+        }
     }
 
     private void notifyListeners(AttemptReport report) {
@@ -344,23 +532,25 @@ public final class IdentityVerifier implements AutoCloseable {
         b.credentialSource(resolved.source()).maskedAccessKeyId(resolved.maskedAccessKeyId());
 
         Instant now = clock.instant();
-        boolean known = resolved.accessKeyId().equals(knownAccessKeyId);
+        Optional<KeyIdentities.Identified> known = keys.known(resolved.accessKeyId());
         boolean verified = previous.state() == VerificationState.VERIFIED;
         boolean confirmationFresh = verified && previous.lastConfirmed().isPresent()
                 && now.isBefore(previous.lastConfirmed().get().plus(config.maxAge()));
-        if (known && (!verified || confirmationFresh)) {
-            // The identity of this access key id is already known: no STS call.
-            return judge(previous, b, resolved, knownCallerArn, false, notInjected);
+        if (known.isPresent() && (!verified || confirmationFresh)) {
+            // The identity of this access key id is already known (from an attempt or the request guard): no STS call.
+            return judge(previous, b, resolved, known.get().callerArn(), known.get().identifiedAt(), notInjected);
         }
 
-        b.stsCalls(previous.stsCalls() + 1);
-        calledSts = true;
-        CallerIdentityResult answer = sts.getCallerIdentity(resolved.credentials());
-        lastStsCall = answer.callResult();
+        KeyIdentities.Outcome outcome = keys.identify(resolved.accessKeyId(), resolved.credentials(),
+                config.stsTimeout());
+        CallerIdentityResult answer = outcome.result();
+        if (outcome.sent()) {
+            calledSts = true;
+            lastStsCall = answer.callResult();
+            stsCallCount.incrementAndGet();
+        }
         if (answer.arn().isPresent()) {
-            knownAccessKeyId = resolved.accessKeyId();
-            knownCallerArn = answer.arn().get();
-            return judge(previous, b, resolved, knownCallerArn, true, notInjected);
+            return judge(previous, b, resolved, answer.arn().get(), now, notInjected);
         }
         if (notInjected) {
             credentials.unpin();
@@ -392,14 +582,14 @@ public final class IdentityVerifier implements AutoCloseable {
     }
 
     private Next judge(VerificationSnapshot previous, VerificationSnapshot.Builder b, ResolvedCredentials resolved,
-            String callerArn, boolean confirmedNow, boolean notInjected) {
+            String callerArn, Instant identifiedAt, boolean notInjected) {
         Instant now = clock.instant();
         b.callerArn(callerArn);
         Optional<AssumedRoleArn> caller = AssumedRoleArn.parse(callerArn);
         if (caller.isPresent() && expectedRoles.stream().anyMatch(r -> r.matches(caller.get()))) {
             credentials.pin();
             confirmedSource = resolved.source();
-            Instant confirmed = confirmedNow ? now : previous.lastConfirmed().orElse(now);
+            Instant confirmed = previous.lastConfirmed().filter(c -> c.isAfter(identifiedAt)).orElse(identifiedAt);
             b.state(VerificationState.VERIFIED)
                     .reason("STS confirmed " + callerArn + " (credentials from " + resolved.source() + ").")
                     .remedy(Remedies.VERIFIED)
@@ -484,6 +674,9 @@ public final class IdentityVerifier implements AutoCloseable {
     @Override
     public void close() {
         CompletableFuture<VerificationSnapshot> waiting;
+        if (guard != null) {
+            guard.deactivate();
+        }
         synchronized (lock) {
             if (closed) {
                 return;
@@ -497,6 +690,9 @@ public final class IdentityVerifier implements AutoCloseable {
         }
         if (!scheduler.shutdown(Duration.ofSeconds(5))) {
             LOG.warn("role-probe verifier thread did not stop within 5 s");
+        }
+        if (guard != null) {
+            guard.deactivate();
         }
         sts.close();
         credentials.close();

@@ -1,8 +1,13 @@
 package io.github.roleprobe.verify;
 
+import io.github.roleprobe.guard.ServiceCounters;
+import io.github.roleprobe.sts.StsCallResult;
+
 /**
- * Observes the verifier. Methods run on the verifier's background thread, after the new snapshot is
- * published; they must return quickly and must not throw (an exception is logged and ignored).
+ * Observes the verifier. Methods run on the verifier's background thread, after the new snapshot is published, one at
+ * a time and in the order of the changes; they must return quickly and must not throw (an exception is logged and
+ * ignored). A change the request guard causes (an application client seen signing with a wrong identity) is published
+ * at once by the thread that saw it, and reported to {@link #stateChanged} on the verifier's thread right after.
  */
 public interface VerificationListener {
 
@@ -21,5 +26,22 @@ public interface VerificationListener {
      * @param current the snapshot after the change
      */
     default void stateChanged(VerificationSnapshot previous, VerificationSnapshot current) {
+    }
+
+    /**
+     * Called after each STS {@code GetCallerIdentity} call the request guard sent to identify an access key it saw in
+     * an application request (the calls of attempts are in {@link AttemptReport#stsCall()}).
+     *
+     * @param result the call's result
+     */
+    default void identificationFinished(StsCallResult result) {
+    }
+
+    /**
+     * Called once per AWS service whose requests the request guard sees for the first time.
+     *
+     * @param counters the service's request counters, updated live
+     */
+    default void guardServiceSeen(ServiceCounters counters) {
     }
 }

@@ -2,6 +2,7 @@ package io.github.roleprobe.verify;
 
 import io.github.roleprobe.credentials.CredentialSource;
 import io.github.roleprobe.environment.CredentialInjection;
+import io.github.roleprobe.guard.GuardMode;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Collections;
@@ -38,6 +39,8 @@ public final class VerificationSnapshot {
     private final long attempts;
     private final long stsCalls;
     private final Instant livenessDeadline;
+    private final GuardMode guardMode;
+    private final List<Map<String, Object>> clients;
     private final Map<String, Object> details;
 
     private VerificationSnapshot(Builder b) {
@@ -60,6 +63,8 @@ public final class VerificationSnapshot {
         this.attempts = b.attempts;
         this.stsCalls = b.stsCalls;
         this.livenessDeadline = b.livenessDeadline;
+        this.guardMode = b.guardMode;
+        this.clients = List.copyOf(b.clients);
         this.details = buildDetails();
     }
 
@@ -195,7 +200,7 @@ public final class VerificationSnapshot {
         return attempts;
     }
 
-    /** @return STS {@code GetCallerIdentity} calls made since start */
+    /** @return STS {@code GetCallerIdentity} calls sent since start: the verifier's attempts' and the request guard's */
     public long stsCalls() {
         return stsCalls;
     }
@@ -205,10 +210,27 @@ public final class VerificationSnapshot {
         return Optional.ofNullable(livenessDeadline);
     }
 
+    /** @return the request guard's mode ({@code role-probe.guard.mode}) */
+    public GuardMode guardMode() {
+        return guardMode;
+    }
+
+    /**
+     * Returns the application's AWS SDK clients as the request guard saw them, wrong ones first (see
+     * {@link io.github.roleprobe.guard.RequestGuard#clientDetails()}), as of this snapshot's publication: published with
+     * every attempt (at least every {@code role-probe.refresh-interval}) and whenever a client's identity changes.
+     *
+     * @return an unmodifiable list, empty when no client was seen or the guard is off
+     */
+    public List<Map<String, Object>> clients() {
+        return clients;
+    }
+
     /**
      * Returns the snapshot as health details: state, reason, remedy, expected roles, caller ARN,
      * credential source, masked access key id, injection, last check and confirmation times, stale flag,
-     * attempts and STS calls. Absent values are left out. Built once with the snapshot, so probe requests
+     * attempts, STS calls, the request guard's mode ({@code guard}) and the application clients it saw
+     * ({@code clients}, see {@link #clients()}). Absent values are left out. Built once with the snapshot, so probe requests
      * that show details allocate nothing here.
      *
      * @return an unmodifiable, insertion-ordered map of strings, numbers, booleans and lists
@@ -237,6 +259,10 @@ public final class VerificationSnapshot {
         d.put("attempts", attempts);
         d.put("stsCalls", stsCalls);
         putIfPresent(d, "livenessDeadline", livenessDeadline);
+        d.put("guard", guardMode.configValue());
+        if (!clients.isEmpty()) {
+            d.put("clients", clients);
+        }
         return Collections.unmodifiableMap(d);
     }
 
@@ -274,6 +300,8 @@ public final class VerificationSnapshot {
         private long attempts;
         private long stsCalls;
         private Instant livenessDeadline;
+        private GuardMode guardMode = GuardMode.OBSERVE;
+        private List<Map<String, Object>> clients = List.of();
 
         private Builder() {
         }
@@ -297,6 +325,8 @@ public final class VerificationSnapshot {
             attempts = s.attempts;
             stsCalls = s.stsCalls;
             livenessDeadline = s.livenessDeadline;
+            guardMode = s.guardMode;
+            clients = s.clients;
         }
 
         /**
@@ -389,6 +419,16 @@ public final class VerificationSnapshot {
          * @return this builder
          */
         public Builder livenessDeadline(Instant v) { livenessDeadline = v; return this; }
+        /**
+         * @param v the request guard's mode; default {@link GuardMode#OBSERVE}
+         * @return this builder
+         */
+        public Builder guardMode(GuardMode v) { guardMode = Objects.requireNonNull(v, "guardMode"); return this; }
+        /**
+         * @param v the clients the request guard saw, as {@link io.github.roleprobe.guard.RequestGuard#clientDetails()}
+         * @return this builder
+         */
+        public Builder clients(List<Map<String, Object>> v) { clients = v == null ? List.of() : v; return this; }
 
         /**
          * @return the snapshot

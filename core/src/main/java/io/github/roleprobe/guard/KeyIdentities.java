@@ -41,7 +41,8 @@ public final class KeyIdentities {
      * The result of {@link #identify}.
      *
      * @param result the STS call's result, this caller's or the one it waited for
-     * @param sent {@code true} when this caller sent the call, {@code false} when it shared another thread's
+     * @param sent {@code true} when this caller sent a request to STS, {@code false} when it shared another thread's
+     *     call or its call failed before anything was sent
      */
     public record Outcome(CallerIdentityResult result, boolean sent) {
     }
@@ -90,7 +91,7 @@ public final class KeyIdentities {
             if (result.arn().isPresent()) {
                 remember(accessKeyId, result.arn().get());
             }
-            return new Outcome(result, true);
+            return new Outcome(result, result.sent());
         } finally {
             inFlight.remove(accessKeyId, mine);
             if (result != null) {

@@ -57,11 +57,11 @@ public final class CallerIdentityClient implements AutoCloseable {
         try {
             sts = client();
         } catch (SdkClientException e) {
-            return CallerIdentityResult.failure(CallerIdentityResult.Failure.MISCONFIGURED,
+            return CallerIdentityResult.notSent(CallerIdentityResult.Failure.MISCONFIGURED,
                     "No AWS region for STS: set " + RoleProbeConfig.REGION + " or AWS_REGION ("
                             + firstLine(e.getMessage()) + ")");
         } catch (IllegalArgumentException e) {
-            return CallerIdentityResult.failure(CallerIdentityResult.Failure.MISCONFIGURED,
+            return CallerIdentityResult.notSent(CallerIdentityResult.Failure.MISCONFIGURED,
                     "Cannot build the STS client: " + firstLine(e.getMessage()));
         }
         AwsCredentialsProvider signing = StaticCredentialsProvider.create(credentials);
@@ -80,8 +80,10 @@ public final class CallerIdentityClient implements AutoCloseable {
             return CallerIdentityResult.failure(CallerIdentityResult.Failure.UNAVAILABLE,
                     "STS did not answer within " + config.stsTimeout().toMillis() + " ms");
         } catch (SdkException e) {
-            return CallerIdentityResult.failure(CallerIdentityResult.Failure.UNAVAILABLE,
-                    "STS call failed: " + e.getClass().getSimpleName() + ": " + firstLine(e.getMessage()));
+            String what = "STS call failed: " + e.getClass().getSimpleName() + ": " + firstLine(e.getMessage());
+            return notConnected(e)
+                    ? CallerIdentityResult.notSent(CallerIdentityResult.Failure.UNAVAILABLE, what)
+                    : CallerIdentityResult.failure(CallerIdentityResult.Failure.UNAVAILABLE, what);
         }
     }
 
@@ -136,6 +138,20 @@ public final class CallerIdentityClient implements AutoCloseable {
             return Region.of(configured.get());
         }
         return DefaultAwsRegionProviderChain.builder().build().getRegion();
+    }
+
+    /** A connection that was never opened (refused, unknown host): nothing reached STS. */
+    private static boolean notConnected(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.ConnectException || t instanceof java.net.UnknownHostException
+                    || t instanceof java.net.NoRouteToHostException) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
     }
 
     private static String firstLine(String message) {

@@ -27,12 +27,14 @@ public final class CallerIdentityResult {
     private final String account;
     private final Failure failure;
     private final String reason;
+    private final boolean sent;
 
-    private CallerIdentityResult(String arn, String account, Failure failure, String reason) {
+    private CallerIdentityResult(String arn, String account, Failure failure, String reason, boolean sent) {
         this.arn = arn;
         this.account = account;
         this.failure = failure;
         this.reason = reason;
+        this.sent = sent;
     }
 
     /**
@@ -41,16 +43,40 @@ public final class CallerIdentityResult {
      * @return a successful result
      */
     public static CallerIdentityResult identity(String arn, String account) {
-        return new CallerIdentityResult(Objects.requireNonNull(arn, "arn"), account, null, null);
+        return new CallerIdentityResult(Objects.requireNonNull(arn, "arn"), account, null, null, true);
     }
 
     /**
+     * A failure of a request that was sent to STS (it may have answered, or not in time).
+     *
      * @param failure the failure kind
      * @param reason one line, without secrets
      * @return a failed result
      */
     public static CallerIdentityResult failure(Failure failure, String reason) {
-        return new CallerIdentityResult(null, null, Objects.requireNonNull(failure), Objects.requireNonNull(reason));
+        return new CallerIdentityResult(null, null, Objects.requireNonNull(failure), Objects.requireNonNull(reason),
+                true);
+    }
+
+    /**
+     * A failure before any request reached STS: no region, a client that cannot be built, a connection that could
+     * not be opened. It is not an STS call and is not counted as one.
+     *
+     * @param failure the failure kind
+     * @param reason one line, without secrets
+     * @return a failed result whose {@link #sent()} is {@code false}
+     */
+    public static CallerIdentityResult notSent(Failure failure, String reason) {
+        return new CallerIdentityResult(null, null, Objects.requireNonNull(failure), Objects.requireNonNull(reason),
+                false);
+    }
+
+    /**
+     * @return {@code true} when a request went out to STS (answered or not); {@code false} when the call failed before
+     *     sending anything, so that STS cannot have received it
+     */
+    public boolean sent() {
+        return sent;
     }
 
     /** @return the caller ARN, empty on failure */

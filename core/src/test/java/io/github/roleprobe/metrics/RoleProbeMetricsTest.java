@@ -209,6 +209,12 @@ class RoleProbeMetricsTest {
         Thread.sleep(Math.max(0, Duration.between(Instant.now(), verifier.createdAt().plus(consistencyDelay)).toMillis()));
         pod.makeAssociationConsistent();
         VerificationSnapshot verified = await(verifier, s -> s.state() == VerificationState.VERIFIED);
+        // The snapshot is published before the listeners run: wait for this test's listener to record the attempt.
+        Instant until = Instant.now().plus(Duration.ofSeconds(10));
+        while (Instant.now().isBefore(until) && (gaugesAfterAttempt.size() != reports.size()
+                || reports.stream().noneMatch(r -> r.current().state() == VerificationState.VERIFIED))) {
+            Thread.sleep(5);
+        }
 
         assertThat(stateGauges()).isEqualTo(onlyStateSet("verified"));
         assertThat(gaugesAfterAttempt).as("the gauges after each attempt show exactly the published state")

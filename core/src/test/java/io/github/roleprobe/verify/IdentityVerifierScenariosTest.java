@@ -477,4 +477,41 @@ class IdentityVerifierScenariosTest {
         assertThat(s.reason()).contains("role-probe.region").contains("AWS_REGION");
         assertThat(pod.counters().stsGetCallerIdentityCalls()).isZero();
     }
+
+    @Test
+    void anAttemptThatSendsNothingToStsIsNotCountedAsAnStsCall() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("AWS_REGION") == null
+                && System.getenv("AWS_DEFAULT_REGION") == null, "the test JVM's environment names a region");
+        start(EksPodSimulator.builder().podIdentity(ORDERS).imds(ImdsMode.ABSENT));
+        System.clearProperty("aws.region");
+        IdentityVerifier verifier = verifier(fastConfig().build(), null).start();
+
+        VerificationSnapshot s = await(verifier, v -> v.state() == VerificationState.MISCONFIGURED && v.attempts() >= 3);
+
+        assertThat(s.stsCalls()).isZero().isEqualTo(pod.counters().stsGetCallerIdentityCalls());
+        assertThat(reports).allSatisfy(r -> assertThat(r.stsCall()).isEmpty());
+    }
+
+    @Test
+    void anStsEndpointThatRefusesConnectionsCountsNoStsCall() throws Exception {
+        start(EksPodSimulator.builder().podIdentity(ORDERS).imds(ImdsMode.ABSENT));
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        // A bound port nothing listens on: connecting to it is refused.
+        try (java.net.Socket reserved = new java.net.Socket()) {
+            reserved.setReuseAddress(true);
+            reserved.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
+            IdentityVerifier verifier = verifier(fastConfig()
+                    .stsEndpoint("http://127.0.0.1:" + reserved.getLocalPort()).build(), null).start();
+
+            VerificationSnapshot s = await(verifier, v -> v.state() == VerificationState.STS_UNAVAILABLE
+                    && v.attempts() >= 2);
+
+            assertThat(s.stsCalls()).isZero();
+            assertThat(s.reason()).contains("STS call failed");
+        }
+        assertThat(closedPort).isPositive();
+    }
 }

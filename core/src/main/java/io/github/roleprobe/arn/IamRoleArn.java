@@ -75,6 +75,18 @@ public final class IamRoleArn {
                 && roleName.toLowerCase(Locale.ROOT).equals(caller.roleName().toLowerCase(Locale.ROOT));
     }
 
+    /**
+     * Tells whether {@code other} names the same role as STS would see it: same partition, account and role name
+     * ignoring case, whatever the paths (STS does not show the path).
+     *
+     * @param other another role ARN; not {@code null}
+     * @return {@code true} when both are the same role for {@link #matches(AssumedRoleArn)}
+     */
+    public boolean sameRole(IamRoleArn other) {
+        return partition.equals(other.partition) && accountId.equals(other.accountId)
+                && roleName.equalsIgnoreCase(other.roleName);
+    }
+
     /** @return the partition: {@code aws}, {@code aws-cn} or {@code aws-us-gov} */
     public String partition() {
         return partition;

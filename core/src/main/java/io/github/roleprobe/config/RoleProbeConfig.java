@@ -33,6 +33,8 @@ public final class RoleProbeConfig {
     public static final String BACKOFF_MAX = PREFIX + ".backoff.max";
     /** Setting holding the largest backoff delay after an attempt that sent no request to STS. */
     public static final String BACKOFF_LOCAL_MAX = PREFIX + ".backoff.local-max";
+    /** Setting holding the largest backoff delay for failures that send requests to STS and persist. */
+    public static final String BACKOFF_PERSISTENT_MAX = PREFIX + ".backoff.persistent-max";
     /** Setting holding the refresh interval after verification. */
     public static final String REFRESH_INTERVAL = PREFIX + ".refresh-interval";
     /** Setting holding the maximum age of a confirmation. */
@@ -60,6 +62,16 @@ public final class RoleProbeConfig {
      * {@link #DEFAULT_BACKOFF_MAX}.
      */
     public static final Duration DEFAULT_BACKOFF_LOCAL_MAX = Duration.ofSeconds(1);
+    /**
+     * Default largest backoff delay for failures that send requests to STS and persist: 5 min. After
+     * {@value #PERSISTENT_AFTER_ATTEMPTS} such failed attempts in a row (or at once after STS answered
+     * {@code Throttling}) the ceiling doubles from {@code backoff.max} with each further failure up to this, and the
+     * wait is drawn from the upper half of the ceiling: a pod that never succeeds then sends at most one attempt's
+     * requests every 2.5 min, 24 attempts an hour.
+     */
+    public static final Duration DEFAULT_BACKOFF_PERSISTENT_MAX = Duration.ofMinutes(5);
+    /** Failed attempts in a row that sent requests to STS after which a failure counts as persistent: {@value}. */
+    public static final int PERSISTENT_AFTER_ATTEMPTS = 12;
     /** Default interval between credential re-resolutions once verified: 1 min. */
     public static final Duration DEFAULT_REFRESH_INTERVAL = Duration.ofMinutes(1);
     /**
@@ -91,6 +103,7 @@ public final class RoleProbeConfig {
     private final Duration backoffInitial;
     private final Duration backoffMax;
     private final Duration backoffLocalMax;
+    private final Duration backoffPersistentMax;
     private final Duration refreshInterval;
     private final Duration maxAge;
     private final Duration livenessGrace;
@@ -111,6 +124,12 @@ public final class RoleProbeConfig {
                             + InvalidSettingException.format(b.backoffInitial) + ").", "5s");
         }
         this.backoffLocalMax = positive(BACKOFF_LOCAL_MAX, b.backoffLocalMax, "1s");
+        this.backoffPersistentMax = positive(BACKOFF_PERSISTENT_MAX, b.backoffPersistentMax, "5m");
+        if (backoffPersistentMax.compareTo(backoffMax) < 0) {
+            throw new InvalidSettingException(BACKOFF_PERSISTENT_MAX, InvalidSettingException.format(b.backoffPersistentMax),
+                    "It must not be shorter than " + BACKOFF_MAX + " (" + InvalidSettingException.format(b.backoffMax)
+                            + ").", "5m");
+        }
         this.refreshInterval = positive(REFRESH_INTERVAL, b.refreshInterval, "1m");
         this.maxAge = positive(MAX_AGE, b.maxAge, "20m");
         this.livenessGrace = nonNegative(LIVENESS_GRACE, b.livenessGrace, "60s");
@@ -180,6 +199,16 @@ public final class RoleProbeConfig {
      */
     public Duration backoffLocalMax() {
         return backoffLocalMax;
+    }
+
+    /**
+     * Returns the largest backoff delay for failures that send requests to STS and persist (see
+     * {@link #DEFAULT_BACKOFF_PERSISTENT_MAX}): it bounds the STS requests of a pod that never succeeds.
+     *
+     * @return the ceiling, not shorter than {@link #backoffMax()}
+     */
+    public Duration backoffPersistentMax() {
+        return backoffPersistentMax;
     }
 
     /** @return how often credentials are re-resolved (no STS call unless needed) once verified */
@@ -256,6 +285,7 @@ public final class RoleProbeConfig {
         private Duration backoffInitial = DEFAULT_BACKOFF_INITIAL;
         private Duration backoffMax = DEFAULT_BACKOFF_MAX;
         private Duration backoffLocalMax = DEFAULT_BACKOFF_LOCAL_MAX;
+        private Duration backoffPersistentMax = DEFAULT_BACKOFF_PERSISTENT_MAX;
         private Duration refreshInterval = DEFAULT_REFRESH_INTERVAL;
         private Duration maxAge = DEFAULT_MAX_AGE;
         private Duration livenessGrace = DEFAULT_LIVENESS_GRACE;
@@ -358,6 +388,16 @@ public final class RoleProbeConfig {
          */
         public Builder backoffLocalMax(Duration value) {
             backoffLocalMax = value;
+            return this;
+        }
+
+        /**
+         * @param value largest backoff delay for persistent failures that send requests to STS, not shorter than
+         *     {@code backoffMax}; default {@link #DEFAULT_BACKOFF_PERSISTENT_MAX}
+         * @return this builder
+         */
+        public Builder backoffPersistentMax(Duration value) {
+            backoffPersistentMax = value;
             return this;
         }
 

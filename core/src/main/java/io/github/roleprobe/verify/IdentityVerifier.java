@@ -59,7 +59,16 @@ import org.slf4j.LoggerFactory;
  *             provider, say), or the default chain without Pod Identity environment (a profile with
  *             {@code role_arn}).</li>
  *       </ul>
- *       Both caps share one retry counter, reset when verified.</li>
+ *       Both caps share one retry counter, reset when verified. Failures that send requests to STS and persist
+ *       ({@value RoleProbeConfig#PERSISTENT_AFTER_ATTEMPTS} failed attempts in a row, or at once after STS answered
+ *       {@code Throttling}) grow the ceiling further, doubling from {@code backoff.max} up to
+ *       {@code role-probe.backoff.persistent-max} (default 5 min), and wait at least half of it: a pod that never
+ *       succeeds sends at most 28 attempts' requests in its first hour and 24 an hour after that (one request each
+ *       with EKS Pod Identity, two with IRSA: {@code AssumeRoleWithWebIdentity} and {@code GetCallerIdentity}).</li>
+ *   <li>When the verifier resolves the SDK default chain, IRSA environment is complete and {@code AWS_ROLE_ARN} is
+ *       not an expected role, the chain can only ever get that role (its web identity provider comes first): the
+ *       state is {@link VerificationState#WRONG_IDENTITY} ({@code OTHER}) from the environment alone, without any STS
+ *       call, checked again every {@code role-probe.refresh-interval}.</li>
  *   <li>Once verified: re-resolves credentials every {@code role-probe.refresh-interval} (cheap, the SDK
  *       caches them) and calls STS only when the access key id changed or the confirmation is older than
  *       {@code role-probe.max-age}. When STS is unavailable for credentials from the same source as the
@@ -514,6 +523,24 @@ public final class IdentityVerifier implements AutoCloseable {
         }
         boolean notInjected = inKubernetes && injection == CredentialInjection.NONE;
 
+        Optional<IamRoleArn> irsaRole = unexpectedIrsaRole();
+        if (irsaRole.isPresent()) {
+            // The SDK default chain asks the web identity provider first, and it can only ever get AWS_ROLE_ARN's role,
+            // which is not expected: known without resolving anything, so no STS call (AssumeRoleWithWebIdentity nor
+            // GetCallerIdentity). The environment never changes in a running pod: check again rarely.
+            credentials.unpin();
+            boolean both = injection == CredentialInjection.POD_IDENTITY;
+            return new Next(finish(previous, b.callerArn(null).credentialSource(CredentialSource.WEB_IDENTITY)
+                    .maskedAccessKeyId(null)
+                    .state(VerificationState.WRONG_IDENTITY)
+                    .wrongIdentityKind(WrongIdentityKind.OTHER)
+                    .reason("IRSA's AWS_ROLE_ARN is " + irsaRole.get() + ", not " + String.join(" or ", expectedRoleNames)
+                            + (both ? "; EKS Pod Identity environment is present too, but the SDK default credential"
+                                    + " provider chain takes the IRSA web identity token first" : "")
+                            + ". Known from the environment, without an STS call.")
+                    .remedy(Remedies.irsaRole(irsaRole.get(), both))), config.refreshInterval());
+        }
+
         ResolvedCredentials resolved;
         try {
             resolved = credentials.resolve();
@@ -615,6 +642,24 @@ public final class IdentityVerifier implements AutoCloseable {
         return new Next(finish(previous, b), backoffDelay());
     }
 
+    /**
+     * IRSA's role when the verifier resolves the SDK default chain (which asks the web identity provider first),
+     * IRSA environment is complete, and {@code AWS_ROLE_ARN} is none of the expected roles.
+     */
+    private Optional<IamRoleArn> unexpectedIrsaRole() {
+        if (credentials.applicationProvided() || !environment.irsaPresent()) {
+            return Optional.empty();
+        }
+        IamRoleArn irsa;
+        try {
+            irsa = IamRoleArn.parse("AWS_ROLE_ARN", environment.irsaRoleArn().orElseThrow());
+        } catch (IllegalArgumentException e) {
+            return Optional.empty(); // the SDK then fails in its own words, which the attempt reports
+        }
+        boolean expected = expectedRoles.stream().anyMatch(r -> r.sameRole(irsa));
+        return expected ? Optional.empty() : Optional.of(irsa);
+    }
+
     private static VerificationSnapshot.Builder notInjected(VerificationSnapshot.Builder b, String detail) {
         return b.state(VerificationState.NOT_INJECTED)
                 .reason("Running in Kubernetes, but neither EKS Pod Identity (AWS_CONTAINER_CREDENTIALS_FULL_URI,"
@@ -657,7 +702,15 @@ public final class IdentityVerifier implements AutoCloseable {
         boolean podIdentityChain = !credentials.applicationProvided()
                 && environment.injection() == CredentialInjection.POD_IDENTITY;
         boolean sentToSts = calledSts || environment.irsaPresent() || (resolutionFailed && !podIdentityChain);
-        return backoff.delay(consecutiveFailures++, sentToSts ? config.backoffMax() : localBackoffCap);
+        if (!sentToSts) {
+            return backoff.delay(consecutiveFailures++, localBackoffCap);
+        }
+        if (lastStsCall == StsCallResult.THROTTLED) {
+            // STS says the account's quota is spent: back off as for a persistent failure at once.
+            consecutiveFailures = Math.max(consecutiveFailures, RoleProbeConfig.PERSISTENT_AFTER_ATTEMPTS);
+        }
+        return backoff.stsDelay(consecutiveFailures++, config.backoffMax(), RoleProbeConfig.PERSISTENT_AFTER_ATTEMPTS,
+                config.backoffPersistentMax());
     }
 
     private Duration nextRefresh(Instant confirmed, Instant now) {

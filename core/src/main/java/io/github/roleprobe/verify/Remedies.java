@@ -25,4 +25,17 @@ final class Remedies {
 
     private Remedies() {
     }
+
+    /**
+     * The remedy for an IRSA role that is not expected: name the annotation, and, when EKS Pod Identity is injected
+     * too, that the annotation wins.
+     */
+    static String irsaRole(io.github.roleprobe.arn.IamRoleArn irsa, boolean podIdentityToo) {
+        return podIdentityToo
+                ? "Remove the eks.amazonaws.com/role-arn annotation (" + irsa.roleName() + ") from the service account"
+                        + " so that the EKS Pod Identity association is used, then recreate the pod; or correct "
+                        + RoleProbeConfig.ROLE_ARNS + "."
+                : "Point the service account's eks.amazonaws.com/role-arn annotation (now " + irsa.roleName()
+                        + ") at the expected role and recreate the pod, or correct " + RoleProbeConfig.ROLE_ARNS + ".";
+    }
 }

@@ -257,7 +257,8 @@ class IdentityVerifierScenariosTest {
         start(EksPodSimulator.builder().podIdentity(ORDERS).stsFailFirst(10, StsFailure.THROTTLING));
         AtomicInteger backoffDraws = new AtomicInteger();
         IdentityVerifier verifier = IdentityVerifier.builder()
-                .config(fastConfig().backoffInitial(Duration.ofMillis(5)).backoffMax(Duration.ofMillis(40)).build())
+                .config(fastConfig().backoffInitial(Duration.ofMillis(5)).backoffMax(Duration.ofMillis(40))
+                        .backoffPersistentMax(Duration.ofMillis(80)).build())
                 .environment(PodEnvironment.of(pod.environment()))
                 .random(() -> {
                     backoffDraws.incrementAndGet();

@@ -1,0 +1,154 @@
+package io.github.roleprobe.verify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.roleprobe.config.InvalidSettingException;
+import io.github.roleprobe.config.RoleProbeConfig;
+import io.github.roleprobe.environment.PodEnvironment;
+import io.github.roleprobe.testkit.EksPodSimulator;
+import io.github.roleprobe.testkit.ImdsMode;
+import io.github.roleprobe.testkit.LogCapture;
+import io.github.roleprobe.testkit.StsFailure;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.assertj.core.api.Assertions;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * STS calls stay bounded for a pod that never succeeds: failures that send requests to STS and persist back off to
+ * {@code role-probe.backoff.persistent-max} with a floor of half the ceiling, throttling counts as persistent at once,
+ * and an IRSA role that is not expected is known from the environment without any STS call. The attempts run one by
+ * one on a {@link SteppingScheduler}; the jitter draws its minimum (the worst case for the STS budget).
+ */
+class PersistentFailureBackoffTest {
+
+    private static final String ORDERS = "arn:aws:iam::111122223333:role/orders";
+    private static final Duration HOUR = Duration.ofHours(1);
+
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final SteppingScheduler scheduler = new SteppingScheduler();
+    private LogCapture logs;
+    private EksPodSimulator pod;
+    private IdentityVerifier verifier;
+
+    @BeforeEach
+    void captureLogs() {
+        logs = LogCapture.start();
+    }
+
+    @AfterEach
+    void noSecretWasLoggedAndEverythingIsClosed() throws Exception {
+        for (int i = closeables.size() - 1; i >= 0; i--) {
+            closeables.get(i).close();
+        }
+        if (pod != null) {
+            for (String secret : pod.issuedSecrets()) {
+                assertThat(logs.lines()).noneMatch(line -> line.contains(secret));
+            }
+        }
+        logs.close();
+    }
+
+    private void start(EksPodSimulator.Builder builder, RoleProbeConfig config) {
+        pod = builder.start();
+        closeables.add(pod);
+        pod.applySystemProperties();
+        verifier = IdentityVerifier.builder()
+                .config(config)
+                .environment(PodEnvironment.of(pod.environment()))
+                .scheduler(scheduler)
+                .random(() -> 0.0)
+                .listener(new LoggingListener())
+                .build();
+        closeables.add(verifier);
+        verifier.start();
+    }
+
+    private List<Duration> runAttempts(int n) {
+        for (int i = 0; i < n; i++) {
+            scheduler.runNext();
+        }
+        List<Duration> all = scheduler.requestedDelays();
+        return all.subList(all.size() - n, all.size());
+    }
+
+    /** How many attempts fit into the first {@code window} when each waits as asked (the first one at once). */
+    private static int attemptsWithin(List<Duration> waits, Duration window) {
+        Duration elapsed = Duration.ZERO;
+        int attempts = 1;
+        for (Duration w : waits) {
+            elapsed = elapsed.plus(w);
+            if (elapsed.compareTo(window) > 0) {
+                break;
+            }
+            attempts++;
+        }
+        return attempts;
+    }
+
+    @Test
+    void throttlingThatNeverEndsBacksOffAtOnceToThePersistentCeilingWithAFloorOfHalfOfIt() {
+        start(EksPodSimulator.builder().podIdentity(ORDERS).imds(ImdsMode.ABSENT)
+                .stsFailFirst(10_000, StsFailure.THROTTLING), RoleProbeConfig.builder().roleArns(List.of(ORDERS)).build());
+
+        List<Duration> waits = runAttempts(40);
+
+        assertThat(waits.subList(0, 7)).containsExactly(Duration.ofSeconds(5), Duration.ofSeconds(10),
+                Duration.ofSeconds(20), Duration.ofSeconds(40), Duration.ofSeconds(80), Duration.ofSeconds(150),
+                Duration.ofSeconds(150));
+        assertThat(waits.subList(5, 40)).allSatisfy(w -> assertThat(w).isEqualTo(Duration.ofSeconds(150)));
+        assertThat(verifier.snapshot().state()).isEqualTo(VerificationState.STS_UNAVAILABLE);
+        // Each attempt sent exactly one request: at most 28 in the first hour, 24 an hour after that.
+        assertThat(pod.counters().stsRequests()).isEqualTo(40).isEqualTo(verifier.snapshot().stsCalls());
+        assertThat(attemptsWithin(waits, HOUR)).isEqualTo(28);
+        assertThat(attemptsWithin(waits.subList(5, 40), HOUR)).isEqualTo(25); // 24 waits of 150 s: 25 attempts
+    }
+
+    @Test
+    void anIrsaRoleThatFailsToAssumeBacksOffToThePersistentCeilingAfterTwelveAttempts() {
+        start(EksPodSimulator.builder().irsa(ORDERS).imds(ImdsMode.ABSENT)
+                .stsFailFirst(10_000, StsFailure.SERVICE_UNAVAILABLE_503),
+                RoleProbeConfig.builder().roleArns(List.of(ORDERS)).build());
+
+        List<Duration> waits = runAttempts(30);
+
+        // Full jitter at its minimum while the failure may be transient, then the floor of the growing ceiling.
+        assertThat(waits.subList(0, 12)).allSatisfy(w -> assertThat(w).isZero());
+        assertThat(waits.subList(12, 30)).startsWith(Duration.ofSeconds(5), Duration.ofSeconds(10),
+                Duration.ofSeconds(20), Duration.ofSeconds(40), Duration.ofSeconds(80), Duration.ofSeconds(150));
+        assertThat(waits.subList(17, 30)).allSatisfy(w -> assertThat(w).isEqualTo(Duration.ofSeconds(150)));
+        assertThat(pod.counters().stsGetCallerIdentityCalls()).isZero();
+    }
+
+    @Test
+    void anIrsaRoleThatIsNotExpectedIsKnownFromTheEnvironmentWithoutAnyStsCall() {
+        String billing = "arn:aws:iam::111122223333:role/billing";
+        String legacy = "arn:aws:iam::111122223333:role/billing-legacy";
+        start(EksPodSimulator.builder().podIdentity(billing).irsa(legacy).imds(ImdsMode.ABSENT),
+                RoleProbeConfig.builder().roleArns(List.of(billing)).build());
+
+        List<Duration> waits = runAttempts(5);
+
+        VerificationSnapshot s = verifier.snapshot();
+        assertThat(s.state()).isEqualTo(VerificationState.WRONG_IDENTITY);
+        assertThat(s.wrongIdentityKind()).contains(WrongIdentityKind.OTHER);
+        assertThat(s.reason()).contains("IRSA's AWS_ROLE_ARN is " + legacy + ", not " + billing)
+                .contains("takes the IRSA web identity token first");
+        assertThat(s.remedy()).contains("eks.amazonaws.com/role-arn annotation (billing-legacy)");
+        assertThat(s.stsCalls()).isZero();
+        assertThat(pod.counters().stsRequests()).isZero();
+        assertThat(waits).allSatisfy(w -> assertThat(w).isEqualTo(RoleProbeConfig.DEFAULT_REFRESH_INTERVAL));
+        assertThat(verifier.live()).isTrue(); // a restart keeps the same environment
+    }
+
+    @Test
+    void aPersistentCeilingShorterThanBackoffMaxIsRejectedNamingBothSettings() {
+        Assertions.assertThatThrownBy(() -> RoleProbeConfig.builder().backoffPersistentMax(Duration.ofSeconds(2)).build())
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessage("Invalid value for 'role-probe.backoff.persistent-max': '2s'. It must not be shorter than"
+                        + " role-probe.backoff.max (5s). Example: role-probe.backoff.persistent-max=5m");
+    }
+}

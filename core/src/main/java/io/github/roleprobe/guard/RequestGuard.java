@@ -140,16 +140,51 @@ public final class RequestGuard {
         return new RequestGuard(config, expected, injectionPresent, keys, clock, hooks);
     }
 
-    /** Starts receiving the requests of every AWS SDK client in this JVM (of this class loader). Idempotent. */
+    /**
+     * Starts receiving the requests of every AWS SDK client in this JVM (of this class loader), and adopts the clients
+     * that signed requests with instance-profile credentials while no guard was active yet (an application client
+     * warmed up before the verifier was created): with EKS Pod Identity or IRSA environment present they are wrong
+     * (the node role) from the start, without an STS call. Idempotent.
+     */
     public void activate() {
+        if (active) {
+            return;
+        }
         active = true;
+        List<EarlyRequests.Early> early = EarlyRequests.drain();
         RequestGuards.register(this);
+        if (!injectionPresent || early.isEmpty()) {
+            return;
+        }
+        for (EarlyRequests.Early e : early) {
+            GuardedClient client = register(e.clientId(), e.service());
+            KeyView key = keep(KeyView.settled(e.accessKeyId(), CredentialSource.INSTANCE_PROFILE,
+                    RequestIdentity.NODE_ROLE, null));
+            synchronized (client) {
+                client.key = key;
+                client.keyOperation = e.operation();
+                client.lastSeenMillis = e.seenAt().toEpochMilli();
+                client.wrongKey = key;
+                client.wrongOperation = e.operation();
+                client.wrongSince = e.seenAt();
+            }
+        }
+        hooks.evidenceChanged();
     }
 
-    /** Stops receiving requests. Idempotent. */
+    /** Stops receiving requests, and forgets requests remembered while no guard was active. Idempotent. */
     public void deactivate() {
         active = false;
         RequestGuards.unregister(this);
+        EarlyRequests.forget();
+    }
+
+    /**
+     * Forgets the requests remembered while no guard was active (see {@link #activate()}): a verifier whose guard is
+     * off calls this when it closes, so that a later verifier in the same JVM (as in tests) adopts nothing of it.
+     */
+    public static void forgetEarlyRequests() {
+        EarlyRequests.forget();
     }
 
     /** @return whether {@link #activate()} was called and {@link #deactivate()} was not */
@@ -165,6 +200,10 @@ public final class RequestGuard {
     // ------------------------------------------------------------------ request path
 
     GuardedClient register(long clientId, String serviceName) {
+        GuardedClient existing = clients.get(clientId);
+        if (existing != null) {
+            return existing; // adopted from the requests seen before activation
+        }
         String service = ServiceCounters.tag(serviceName);
         ServiceCounters counters = services.get(service);
         if (counters == null) {

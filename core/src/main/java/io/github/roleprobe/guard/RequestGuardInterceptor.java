@@ -26,7 +26,9 @@ import software.amazon.awssdk.identity.spi.Identity;
  * untouched, and so do requests of a client configured with {@link #UNGUARDED} (role-probe's own STS client).
  * Presigned URLs are not requests the SDK sends, so no interceptor sees their use.
  *
- * <p>With no active guard a request costs one volatile read. In {@code role-probe.guard.mode=enforce} it throws an
+ * <p>With no active guard yet, a request signed with instance-profile credentials is remembered without its secret
+ * (at most 64 clients), so that the first verifier's guard can judge a client that was warmed up before the verifier
+ * existed (see {@link RequestGuard#activate()}); other requests cost a few reads. In {@code role-probe.guard.mode=enforce} it throws an
  * {@code SdkClientException} (not retryable) for a request whose identity is not an expected or allowed role, before
  * the request is sent. Thread-safe.
  */
@@ -51,7 +53,7 @@ public final class RequestGuardInterceptor implements ExecutionInterceptor {
     @Override
     public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes executionAttributes) {
         RequestGuard[] guards = RequestGuards.active();
-        if (guards.length == 0 || executionAttributes.getAttribute(UNGUARDED) != null) {
+        if (executionAttributes.getAttribute(UNGUARDED) != null) {
             return;
         }
         SelectedAuthScheme<?> scheme = executionAttributes.getAttribute(SdkInternalExecutionAttribute.SELECTED_AUTH_SCHEME);
@@ -64,6 +66,12 @@ public final class RequestGuardInterceptor implements ExecutionInterceptor {
         }
         String accessKeyId = credentials.accessKeyId();
         if (accessKeyId == null || accessKeyId.isEmpty()) {
+            return;
+        }
+        if (guards.length == 0) {
+            EarlyRequests.record(clientId, credentials.providerName(), accessKeyId,
+                    executionAttributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME),
+                    executionAttributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME));
             return;
         }
         for (RequestGuard guard : guards) {

@@ -729,6 +729,8 @@ public final class IdentityVerifier implements AutoCloseable {
         CompletableFuture<VerificationSnapshot> waiting;
         if (guard != null) {
             guard.deactivate();
+        } else {
+            RequestGuard.forgetEarlyRequests();
         }
         synchronized (lock) {
             if (closed) {

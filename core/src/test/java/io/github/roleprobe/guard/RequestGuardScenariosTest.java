@@ -175,6 +175,27 @@ class RequestGuardScenariosTest {
     }
 
     @Test
+    void aClientWarmedUpOnTheNodeRoleBeforeTheVerifierExistedIsWrongFromTheVerifiersCreation() throws Exception {
+        start(EksPodSimulator.builder().podIdentity(ORDERS).associationConsistentAfter(Duration.ofHours(1)));
+        StsClient warmedUp = appClient();
+        assertThat(callerOf(warmedUp)).isEqualTo(pod.nodeRoleCallerArn()); // before any verifier
+
+        pod.makeAssociationConsistent();
+        IdentityVerifier verifier = verifier(config().build(), null);
+
+        VerificationSnapshot s = verifier.snapshot();
+        assertThat(s.state()).isEqualTo(VerificationState.WRONG_IDENTITY);
+        assertThat(s.wrongIdentityKind()).contains(WrongIdentityKind.NODE_ROLE);
+        assertThat(s.reason()).startsWith("The application's sts client (GetCallerIdentity) signed a request as the"
+                + " node role");
+        verifier.start();
+        assertThat(await(verifier, v -> v.attempts() >= 1).state()).isEqualTo(VerificationState.WRONG_IDENTITY);
+        // Its next request is the same client, not a second one.
+        callerOf(warmedUp);
+        assertThat(verifier.snapshot().clients()).hasSize(1);
+    }
+
+    @Test
     void aClientWhoseFirstCallComesAfterTheAssociationIsConsistentBecomesReady() throws Exception {
         start(EksPodSimulator.builder().podIdentity(ORDERS));
         IdentityVerifier verifier = verifier(config().build(), null).start();
@@ -348,6 +369,7 @@ class RequestGuardScenariosTest {
         assertThat(callerOf(appClient())).isEqualTo(pod.nodeRoleCallerArn());
         assertThat(verifier.guard()).hasValueSatisfying(g -> assertThat(g.active()).isFalse());
         assertThat(verifier.guard().get().services()).isEmpty();
+        RequestGuard.forgetEarlyRequests(); // that request was remembered for a next verifier: not this test's subject
     }
 
     @Test

@@ -2,7 +2,7 @@
 # role-probe demo: a simulated EKS pod (Pod Identity agent, IMDS with the node role, STS, all on
 # 127.0.0.1) and the sample service, with a timeline of its readiness and liveness probes.
 #
-#   samples/demo.sh [spring | micronaut] [pod-identity | not-injected | stuck-on-node-role]
+#   samples/demo.sh [spring | micronaut] [pod-identity | not-injected | stuck-on-node-role | stuck-client]
 #
 # Without an app argument it runs the Micronaut sample; `spring` runs the Spring Boot sample.
 #
@@ -35,6 +35,11 @@ scenarios:
   stuck-on-node-role  the app resolves credentials once at startup, before the association is
                       effective, and its chain sticks on the node role; readiness stays DOWN with
                       WRONG_IDENTITY/NODE_ROLE and liveness goes DOWN after the grace period.
+  stuck-client        the app has no credentials provider bean; its own STS client (its own default
+                      chain) calls STS at startup, before the association is effective, and sticks on
+                      the node role. role-probe's own chain gets the pod's role later, but its request
+                      guard saw the client: readiness stays DOWN with WRONG_IDENTITY/NODE_ROLE naming
+                      the client, and liveness goes DOWN after the grace period.
 EOF
 }
 
@@ -47,7 +52,7 @@ esac
 SCENARIO="${1:-pod-identity}"
 if [[ $# -gt 1 ]]; then usage; exit 2; fi
 case "$SCENARIO" in
-  pod-identity|not-injected|stuck-on-node-role) ;;
+  pod-identity|not-injected|stuck-on-node-role|stuck-client) ;;
   -h|--help|help) usage; exit 0 ;;
   *) echo "unknown scenario: $SCENARIO" >&2; usage; exit 2 ;;
 esac
@@ -66,6 +71,7 @@ case "$APP_NAME" in
     STATE_PATH=""
     HOST_PORT_PROPS=(-Dmicronaut.server.host=127.0.0.1 -Dmicronaut.server.port=)
     WARM_UP_ENV="SAMPLE_WARM_UP_CREDENTIALS"
+    WARM_UP_CLIENT_ENV="SAMPLE_WARM_UP_CLIENT"
     GRACE_ENV="ROLE_PROBE_LIVENESS_GRACE"
     ;;
   spring)
@@ -76,6 +82,7 @@ case "$APP_NAME" in
     STATE_PATH="/actuator/health/roleProbe"
     HOST_PORT_PROPS=(-Dserver.address=127.0.0.1 -Dserver.port=)
     WARM_UP_ENV="SAMPLE_WARMUPCREDENTIALS"
+    WARM_UP_CLIENT_ENV="SAMPLE_WARMUPCLIENT"
     GRACE_ENV="ROLEPROBE_LIVENESSGRACE"
     ;;
 esac
@@ -92,7 +99,7 @@ TIMEOUT_S="${DEMO_TIMEOUT:-60}"
 STABLE_POLLS=4          # not-injected: polls the outcome must hold for
 POLL_MS=500
 CONSISTENT_AFTER_REQUESTS=0
-if [[ "$SCENARIO" == stuck-on-node-role ]]; then
+if [[ "$SCENARIO" == stuck-on-node-role || "$SCENARIO" == stuck-client ]]; then
   # The app's start-up resolution is the agent's first request and always fails, however long the
   # JVM takes to start: its long-lived chain falls through to IMDS. The outcome then has to hold
   # after the association works.
@@ -159,6 +166,7 @@ TESTKIT_JAR="$(ls "$ROOT"/testkit/target/role-probe-testkit-*.jar 2>/dev/null \
 # Simulator. It runs until its stdin reaches end-of-file: feed it from a FIFO held open on fd 3,
 # so it also stops if this script dies without running its trap.
 SIM_SCENARIO="$SCENARIO"
+[[ "$SCENARIO" == stuck-client ]] && SIM_SCENARIO="stuck-on-node-role"   # the same world; only the app differs
 SIM_OUT="$WORK/simulator.log"
 ENV_FILE="$WORK/pod.env"
 mkfifo "$WORK/sim.stdin"
@@ -202,6 +210,8 @@ APP_PROPS=("${HOST_PORT_PROPS[0]}" "${HOST_PORT_PROPS[1]}$PORT")
 APP_ENV=(ROLE_PROBE_ROLE_ARN="$ROLE_ARN")
 if [[ "$SCENARIO" == stuck-on-node-role ]]; then
   APP_ENV+=("$WARM_UP_ENV=true" "$GRACE_ENV=$LIVENESS_GRACE")
+elif [[ "$SCENARIO" == stuck-client ]]; then
+  APP_ENV+=("$WARM_UP_CLIENT_ENV=true" "$GRACE_ENV=$LIVENESS_GRACE")
 fi
 
 log "==> starting the $APP_NAME sample on $BASE${APP_ENV[*]:+ with ${APP_ENV[*]}}"
@@ -274,6 +284,10 @@ while true; do
     stuck-on-node-role) # ... and still so 2 s after the association became effective
       [[ "$READY" == 503 && "$LIVE" == 503 && "$STATE" == WRONG_IDENTITY && "$WRONG" == NODE_ROLE \
         && $(( $(now_ms) - T0 )) -ge $(( CONSISTENT_AFTER_S * 1000 + 2000 )) ]] && REACHED=1 ;;
+    stuck-client) # the same, and the reason names the application's client (the request guard saw it)
+      [[ "$READY" == 503 && "$LIVE" == 503 && "$STATE" == WRONG_IDENTITY && "$WRONG" == NODE_ROLE \
+        && "$(json_field reason <"$STATE_FILE")" == *"sts client"* \
+        && $(( $(now_ms) - T0 )) -ge $(( CONSISTENT_AFTER_S * 1000 + 2000 )) ]] && REACHED=1 ;;
   esac
   if [[ $REACHED == 1 ]]; then RESULT=0; DONE_AT="$(elapsed | tr -d " ")"; break; fi
 
@@ -313,5 +327,7 @@ case "$SCENARIO" in
     log "OK [$LABEL] at $DONE_AT: readiness=503 liveness=200 state=NOT_INJECTED for $STABLE_POLLS polls: out of service, no restart (only a new pod gets the env)" ;;
   stuck-on-node-role)
     log "OK [$LABEL] at $DONE_AT: readiness=503 liveness=503 state=WRONG_IDENTITY/NODE_ROLE as $(detail callerArn) (expected role $ROLE_ARN): a kubelet would restart the container" ;;
+  stuck-client)
+    log "OK [$LABEL] at $DONE_AT: readiness=503 liveness=503 state=WRONG_IDENTITY/NODE_ROLE: the app's own STS client signs with the node role (expected role $ROLE_ARN), and readiness stays DOWN although the association is effective; a kubelet would restart the container" ;;
 esac
 exit 0

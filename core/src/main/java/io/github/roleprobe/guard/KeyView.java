@@ -20,9 +20,11 @@ final class KeyView {
     final long retryAtMillis;
     /** While not settled: why the key is unidentified, one line. */
     final String note;
+    /** Settled as the node role by its source, caller ARN still to be learnt from the next request's credentials. */
+    final boolean lookupCaller;
 
     private KeyView(String accessKeyId, CredentialSource source, RequestIdentity identity, String callerArn,
-            boolean settled, long retryAtMillis, String note) {
+            boolean settled, long retryAtMillis, String note, boolean lookupCaller) {
         this.accessKeyId = accessKeyId;
         this.maskedAccessKeyId = AccessKeyIds.mask(accessKeyId);
         this.source = source;
@@ -31,13 +33,24 @@ final class KeyView {
         this.settled = settled;
         this.retryAtMillis = retryAtMillis;
         this.note = note;
+        this.lookupCaller = lookupCaller;
     }
 
     static KeyView settled(String accessKeyId, CredentialSource source, RequestIdentity identity, String callerArn) {
-        return new KeyView(accessKeyId, source, identity, callerArn, true, Long.MAX_VALUE, null);
+        return new KeyView(accessKeyId, source, identity, callerArn, true, Long.MAX_VALUE, null, false);
+    }
+
+    /** The node role known by its source, adopted without credentials: learn its caller ARN when it signs again. */
+    static KeyView nodeRoleToLookUp(String accessKeyId) {
+        return new KeyView(accessKeyId, CredentialSource.INSTANCE_PROFILE, RequestIdentity.NODE_ROLE, null, true,
+                Long.MAX_VALUE, null, true);
+    }
+
+    KeyView withoutLookup() {
+        return new KeyView(accessKeyId, source, identity, callerArn, settled, retryAtMillis, note, false);
     }
 
     static KeyView unidentified(String accessKeyId, CredentialSource source, long retryAtMillis, String note) {
-        return new KeyView(accessKeyId, source, RequestIdentity.UNIDENTIFIED, null, false, retryAtMillis, note);
+        return new KeyView(accessKeyId, source, RequestIdentity.UNIDENTIFIED, null, false, retryAtMillis, note, false);
     }
 }

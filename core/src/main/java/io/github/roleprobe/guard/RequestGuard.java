@@ -158,8 +158,9 @@ public final class RequestGuard {
         }
         for (EarlyRequests.Early e : early) {
             GuardedClient client = register(e.clientId(), e.service());
-            KeyView key = keep(KeyView.settled(e.accessKeyId(), CredentialSource.INSTANCE_PROFILE,
-                    RequestIdentity.NODE_ROLE, null));
+            KeyView key = keep(mode == GuardMode.OBSERVE ? KeyView.nodeRoleToLookUp(e.accessKeyId())
+                    : KeyView.settled(e.accessKeyId(), CredentialSource.INSTANCE_PROFILE, RequestIdentity.NODE_ROLE,
+                            null));
             synchronized (client) {
                 client.key = key;
                 client.keyOperation = e.operation();
@@ -238,6 +239,19 @@ public final class RequestGuard {
         if (key == null || !(key.accessKeyId == accessKeyId || key.accessKeyId.equals(accessKeyId))
                 || (!key.settled && now >= key.retryAtMillis)) {
             key = learn(client, credentials, accessKeyId, attributes, now);
+        } else if (key.lookupCaller) {
+            // Adopted from before activation without credentials: these are the key's, learn its caller ARN once.
+            KeyView looked = keep(key.withoutLookup());
+            client.key = looked;
+            synchronized (client) {
+                if (client.wrongKey == key) {
+                    client.wrongKey = looked;
+                }
+            }
+            if (keys.known(accessKeyId).isEmpty()) {
+                queue(accessKeyId, credentials);
+            }
+            key = looked;
         }
         client.lastSeenMillis = now;
         boolean refuse = mode == GuardMode.ENFORCE && !key.identity.permitted();

@@ -190,9 +190,10 @@ class RequestGuardScenariosTest {
                 + " node role");
         verifier.start();
         assertThat(await(verifier, v -> v.attempts() >= 1).state()).isEqualTo(VerificationState.WRONG_IDENTITY);
-        // Its next request is the same client, not a second one.
+        // Its next request is the same client, not a second one; with its credentials the caller ARN is learnt.
         callerOf(warmedUp);
         assertThat(verifier.snapshot().clients()).hasSize(1);
+        assertThat(await(verifier, v -> v.callerArn().isPresent()).callerArn()).contains(pod.nodeRoleCallerArn());
     }
 
     @Test

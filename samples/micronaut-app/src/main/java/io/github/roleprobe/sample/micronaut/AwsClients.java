@@ -51,6 +51,31 @@ public class AwsClients {
     }
 
     /**
+     * A warm-up of the application's own client at startup, as a cache load or a configuration read would do: with
+     * {@code sample.warm-up-client=true} the {@link StsClient} (its own default chain when there is no provider bean)
+     * calls {@code GetCallerIdentity} while the context starts, before the EKS Pod Identity agent can serve the role.
+     * Its chain falls through to IMDS and keeps the node role; role-probe's request guard sees the client sign with it.
+     *
+     * @param sts the application's STS client
+     * @return a marker bean
+     */
+    @Context
+    @Singleton
+    @Requires(property = "sample.warm-up-client", value = "true")
+    WarmedUpClient warmedUpClient(StsClient sts) {
+        try {
+            LOG.info("Warmed up the STS client at startup; it runs as {}", sts.getCallerIdentity().arn());
+        } catch (RuntimeException e) {
+            LOG.warn("Could not warm up the STS client at startup: {}", e.getMessage());
+        }
+        return new WarmedUpClient();
+    }
+
+    /** Marks that the application's STS client made its warm-up call. */
+    public static final class WarmedUpClient {
+    }
+
+    /**
      * The application's STS client: the application's {@link AwsCredentialsProvider} bean if there is one,
      * else a fresh default credential chain. Region and endpoint come from the SDK defaults
      * ({@code AWS_REGION}, {@code AWS_ENDPOINT_URL_STS}, ...).

@@ -21,7 +21,9 @@ import software.amazon.awssdk.services.sts.StsClient;
  * {@code sample.warm-up-credentials=true} an eager {@link AwsCredentialsProvider} bean resolves credentials once at
  * startup, before the EKS Pod Identity agent can serve the role, and the {@link StsClient} reuses it. Because the SDK
  * chain keeps asking the provider that answered first, that chain stays on the node role for the life of the JVM: the
- * failure role-probe exists to catch. role-probe verifies this bean, because it is the application's provider.
+ * failure role-probe exists to catch. role-probe verifies this bean, because it is the application's provider. With
+ * {@code sample.warm-up-client=true} the client itself, with its own chain, calls STS at startup: role-probe's request
+ * guard sees what it signs with.
  */
 @Configuration(proxyBeanMethods = false)
 public class AwsClients {
@@ -45,6 +47,30 @@ public class AwsClients {
             LOG.warn("Could not warm up AWS credentials at startup: {}", e.getMessage());
         }
         return provider;
+    }
+
+    /**
+     * A warm-up of the application's own client at startup, as a cache load or a configuration read would do: with
+     * {@code sample.warm-up-client=true} the {@link StsClient} (its own default chain when there is no provider bean)
+     * calls {@code GetCallerIdentity} while the context starts, before the EKS Pod Identity agent can serve the role.
+     * Its chain falls through to IMDS and keeps the node role; role-probe's request guard sees the client sign with it.
+     *
+     * @param sts the application's STS client
+     * @return a marker bean
+     */
+    @Bean
+    @ConditionalOnBooleanProperty("sample.warm-up-client")
+    WarmedUpClient warmedUpClient(StsClient sts) {
+        try {
+            LOG.info("Warmed up the STS client at startup; it runs as {}", sts.getCallerIdentity().arn());
+        } catch (RuntimeException e) {
+            LOG.warn("Could not warm up the STS client at startup: {}", e.getMessage());
+        }
+        return new WarmedUpClient();
+    }
+
+    /** Marks that the application's STS client made its warm-up call. */
+    static final class WarmedUpClient {
     }
 
     /**

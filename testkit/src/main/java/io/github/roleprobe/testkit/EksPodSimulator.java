@@ -9,6 +9,9 @@ import io.github.roleprobe.testkit.internal.LoopbackServer;
 import io.github.roleprobe.testkit.internal.PodIdentityAgent;
 import io.github.roleprobe.testkit.internal.RequestHolds;
 import io.github.roleprobe.testkit.internal.ScenarioConfig;
+import io.github.roleprobe.testkit.internal.Sqs;
+import io.github.roleprobe.testkit.internal.SqsOperations;
+import io.github.roleprobe.testkit.internal.SqsQueues;
 import io.github.roleprobe.testkit.internal.Sts;
 import io.github.roleprobe.testkit.internal.SystemPropertiesSwap;
 import io.github.roleprobe.testkit.internal.TokenFiles;
@@ -33,9 +36,9 @@ import java.util.stream.Stream;
 
 /**
  * A simulated EKS pod world on 127.0.0.1: the EKS Pod Identity agent, IMDSv2 with the node role,
- * an IRSA web identity token file and a regional STS, each on its own ephemeral port, reached by
- * the real AWS SDKs through {@link #systemProperties()} (in-process) or {@link #environment()}
- * (child processes).
+ * an IRSA web identity token file, a regional STS and a minimal regional SQS (to see which identity an
+ * application's own AWS clients sign with), each on its own ephemeral port, reached by the real AWS
+ * SDKs through {@link #systemProperties()} (in-process) or {@link #environment()} (child processes).
  *
  * <p>Create one with {@link #builder()} and {@link Builder#start()}; {@link #close()} stops every
  * server, releases held requests, deletes the temporary files and restores system properties set by
@@ -50,7 +53,7 @@ public final class EksPodSimulator implements AutoCloseable {
             "aws.disableEc2Metadata", "aws.disableEc2MetadataV1", "aws.ec2MetadataServiceEndpoint",
             "aws.ec2MetadataServiceEndpointMode", "aws.containerServiceEndpoint", "aws.containerCredentialsPath",
             "aws.containerCredentialsFullUri", "aws.containerAuthorizationToken", "aws.containerAuthorizationTokenFile",
-            "aws.endpointUrlSts", "aws.ignoreConfiguredEndpointUrls", "aws.configFile", "aws.sharedCredentialsFile",
+            "aws.endpointUrlSts", "aws.endpointUrlSqs", "aws.ignoreConfiguredEndpointUrls", "aws.configFile", "aws.sharedCredentialsFile",
             "aws.profile");
 
     private final ScenarioConfig config;
@@ -70,6 +73,8 @@ public final class EksPodSimulator implements AutoCloseable {
     private final Imds imds;
     private final LoopbackServer stsServer;
     private final LoopbackServer agentServer;
+    private final SqsQueues sqsQueues = new SqsQueues();
+    private final LoopbackServer sqsServer;
     private volatile boolean closed;
 
     private EksPodSimulator(ScenarioConfig config) {
@@ -114,6 +119,11 @@ public final class EksPodSimulator implements AutoCloseable {
                 agentServer = null;
             }
             imds = track(new Imds(config, registry, counters, holds, clock));
+            for (String queue : config.sqsQueues()) {
+                sqsQueues.create(config.accountId(), queue);
+            }
+            sqsServer = track(LoopbackServer.start("sqs", 0, 16,
+                    new Sqs(config.region(), registry, counters, clock, sqsQueues)));
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -215,12 +225,29 @@ public final class EksPodSimulator implements AutoCloseable {
      * @throws IllegalStateException if the simulator is closed
      */
     public SimulatedCredentials issueCredentials(String roleArn, String sessionName) {
+        return issueCredentials(roleArn, sessionName, Instant.now().plus(config.credentialsLifetime()));
+    }
+
+    /**
+     * Like {@link #issueCredentials(String, String)}, with an expiration of the caller's choice: one
+     * in the past gives credentials that the simulator's STS and SQS recognise but reject as expired
+     * ({@code ExpiredToken}), without waiting.
+     *
+     * @param roleArn     the role, e.g. {@code arn:aws:iam::111122223333:role/orders}
+     * @param sessionName the role session name
+     * @param expiration  when the simulator stops accepting them (truncated to whole seconds); any instant
+     * @return the credentials
+     * @throws IllegalArgumentException if {@code roleArn} is not an IAM role ARN or the session name is blank
+     * @throws NullPointerException if {@code expiration} is null
+     * @throws IllegalStateException if the simulator is closed
+     */
+    public SimulatedCredentials issueCredentials(String roleArn, String sessionName, Instant expiration) {
         requireOpen();
         Arns.requireRoleArn(roleArn);
         if (sessionName == null || sessionName.isBlank()) {
             throw new IllegalArgumentException("sessionName must not be blank");
         }
-        IssuedCredentials c = registry.issue(roleArn, sessionName);
+        IssuedCredentials c = registry.issue(roleArn, sessionName, Objects.requireNonNull(expiration, "expiration"));
         return new SimulatedCredentials(c.accessKeyId(), c.secretAccessKey(), c.sessionToken(), c.expiration(),
                 c.callerArn());
     }
@@ -230,6 +257,36 @@ public final class EksPodSimulator implements AutoCloseable {
     /** @return STS endpoint, {@code http://127.0.0.1:<port>} */
     public URI stsEndpoint() {
         return URI.create("http://127.0.0.1:" + stsServer.port());
+    }
+
+    /**
+     * @return the SQS endpoint, {@code http://127.0.0.1:<port>}: AWS JSON 1.0 ({@code X-Amz-Target:
+     *     AmazonSQS.<Operation>}), SigV4 verified for the service {@code sqs} in {@link #region()}
+     */
+    public URI sqsEndpoint() {
+        return URI.create("http://127.0.0.1:" + sqsServer.port());
+    }
+
+    /**
+     * @param queueName a queue name, e.g. {@code orders}
+     * @return the URL the simulated SQS gives that queue in {@link #accountId()},
+     *     {@code http://127.0.0.1:<port>/<accountId>/<queueName>}, whether or not it exists yet
+     * @throws IllegalArgumentException if the name is blank
+     */
+    public String sqsQueueUrl(String queueName) {
+        if (queueName == null || queueName.isBlank()) {
+            throw new IllegalArgumentException("queueName must not be blank");
+        }
+        return SqsOperations.queueUrl(sqsEndpoint().toString(), config.accountId(), queueName);
+    }
+
+    /**
+     * @param queueName a queue name in {@link #accountId()}
+     * @return how many messages wait in it to be received (received ones are not counted), or -1 if
+     *     no such queue exists
+     */
+    public int sqsVisibleMessages(String queueName) {
+        return sqsQueues.visibleCount(config.accountId(), queueName);
     }
 
     /** @return IMDS endpoint, {@code http://127.0.0.1:<port>} (nothing listens when {@link ImdsMode#ABSENT}) */
@@ -327,7 +384,8 @@ public final class EksPodSimulator implements AutoCloseable {
 
     /**
      * The AWS SDK for Java v2 system properties that point the SDK at this simulator. Keys: always
-     * {@code aws.region}, {@code aws.endpointUrlSts}, {@code aws.ec2MetadataServiceEndpoint},
+     * {@code aws.region}, {@code aws.endpointUrlSts}, {@code aws.endpointUrlSqs} (the SDK's
+     * service-specific endpoint setting, read by every SQS client), {@code aws.ec2MetadataServiceEndpoint},
      * {@code aws.sharedCredentialsFile} and {@code aws.configFile} (empty files); with Pod Identity
      * {@code aws.containerCredentialsFullUri} and {@code aws.containerAuthorizationTokenFile}; with
      * IRSA {@code aws.webIdentityTokenFile} and {@code aws.roleArn}.
@@ -338,6 +396,7 @@ public final class EksPodSimulator implements AutoCloseable {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("aws.region", config.region());
         p.put("aws.endpointUrlSts", stsEndpoint().toString());
+        p.put("aws.endpointUrlSqs", sqsEndpoint().toString());
         p.put("aws.ec2MetadataServiceEndpoint", imdsEndpoint().toString());
         if (agent != null) {
             p.put("aws.containerCredentialsFullUri", podIdentityAgentUri().toString());
@@ -371,7 +430,7 @@ public final class EksPodSimulator implements AutoCloseable {
 
     /**
      * The same settings as environment variables for a child process: {@code AWS_REGION},
-     * {@code AWS_ENDPOINT_URL_STS}, {@code AWS_STS_REGIONAL_ENDPOINTS=regional},
+     * {@code AWS_ENDPOINT_URL_STS}, {@code AWS_ENDPOINT_URL_SQS}, {@code AWS_STS_REGIONAL_ENDPOINTS=regional},
      * {@code AWS_EC2_METADATA_SERVICE_ENDPOINT}, {@code AWS_SHARED_CREDENTIALS_FILE},
      * {@code AWS_CONFIG_FILE}; with Pod Identity {@code AWS_CONTAINER_CREDENTIALS_FULL_URI} and
      * {@code AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE}; with IRSA {@code AWS_ROLE_ARN} and
@@ -384,6 +443,7 @@ public final class EksPodSimulator implements AutoCloseable {
         Map<String, String> e = new LinkedHashMap<>();
         e.put("AWS_REGION", config.region());
         e.put("AWS_ENDPOINT_URL_STS", stsEndpoint().toString());
+        e.put("AWS_ENDPOINT_URL_SQS", sqsEndpoint().toString());
         e.put("AWS_STS_REGIONAL_ENDPOINTS", "regional");
         e.put("AWS_EC2_METADATA_SERVICE_ENDPOINT", imdsEndpoint().toString());
         if (agent != null) {
@@ -445,7 +505,8 @@ public final class EksPodSimulator implements AutoCloseable {
     @Override
     public String toString() {
         return "EksPodSimulator[region=" + config.region() + ", podIdentity=" + config.podIdentityRoleArn()
-                + ", irsa=" + config.irsaRoleArn() + ", imds=" + imds.mode() + ", sts=" + (stsServer == null ? "-" : stsEndpoint()) + "]";
+                + ", irsa=" + config.irsaRoleArn() + ", imds=" + imds.mode() + ", sts=" + (stsServer == null ? "-" : stsEndpoint())
+                + ", sqs=" + (sqsServer == null ? "-" : sqsEndpoint()) + "]";
     }
 
     private PodIdentityAgent requireAgent() {
@@ -495,6 +556,7 @@ public final class EksPodSimulator implements AutoCloseable {
         private StsFailure stsFailFirstWith = StsFailure.THROTTLING;
         private Duration credentialsLifetime = Duration.ofHours(6);
         private Duration requestHold = Duration.ofSeconds(10);
+        private final List<String> sqsQueues = new ArrayList<>();
 
         private Builder() {
         }
@@ -688,6 +750,22 @@ public final class EksPodSimulator implements AutoCloseable {
         }
 
         /**
+         * Creates an SQS queue in {@link #accountId(String) the account} before the simulator starts; its URL
+         * is {@link EksPodSimulator#sqsQueueUrl(String)}. May be called for several queues.
+         *
+         * @param queueName the queue name: 1 to 80 letters, digits, hyphens or underscores
+         * @return this builder
+         * @throws IllegalArgumentException if the name is not a valid queue name
+         */
+        public Builder sqsQueue(String queueName) {
+            if (queueName == null || !queueName.matches("[A-Za-z0-9_-]{1,80}")) {
+                throw new IllegalArgumentException("not an SQS queue name: " + queueName);
+            }
+            sqsQueues.add(queueName);
+            return this;
+        }
+
+        /**
          * Starts the servers on 127.0.0.1 ephemeral ports and writes the token files.
          *
          * @return the running simulator; close it when done
@@ -697,7 +775,7 @@ public final class EksPodSimulator implements AutoCloseable {
             String node = nodeRoleArn != null ? nodeRoleArn : "arn:aws:iam::" + accountId + ":role/eks-node-group-role";
             return new EksPodSimulator(new ScenarioConfig(region, accountId, clusterName, podName, podIdentityRoleArn,
                     consistentAfter, consistentAfterRequests, agentFailure, irsaRoleArn, inKubernetes, imdsMode, node,
-                    instanceId, stsLatency, stsFailFirst, stsFailFirstWith, credentialsLifetime, requestHold));
+                    instanceId, stsLatency, stsFailFirst, stsFailFirstWith, credentialsLifetime, requestHold, sqsQueues));
         }
 
         private static String requireText(String value, String name) {

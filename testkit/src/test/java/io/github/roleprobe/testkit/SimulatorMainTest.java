@@ -53,6 +53,7 @@ class SimulatorMainTest {
         assertThat(lines).anyMatch(l -> l.matches("export AWS_CONTAINER_CREDENTIALS_FULL_URI='http://127\\.0\\.0\\.1:\\d+/v1/credentials'"))
                 .anyMatch(l -> l.startsWith("export AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE='"))
                 .anyMatch(l -> l.equals("export AWS_REGION='us-east-1'"))
+                .anyMatch(l -> l.matches("export AWS_ENDPOINT_URL_SQS='http://127\\.0\\.0\\.1:\\d+'"))
                 .anyMatch(l -> l.startsWith("export KUBERNETES_SERVICE_HOST="))
                 .noneMatch(l -> l.contains("AWS_SECRET_ACCESS_KEY") || l.contains("AWS_SESSION_TOKEN"));
         List<String> fileLines = Files.readAllLines(envFile);

@@ -5,6 +5,7 @@ import io.github.roleprobe.testkit.ImdsMode;
 import io.github.roleprobe.testkit.StsFailure;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Everything a simulator was built with. Immutable.
@@ -27,10 +28,17 @@ import java.time.Duration;
  * @param stsFailFirstWith          failure for the first {@code stsFailFirst} requests
  * @param credentialsLifetime       lifetime of issued credentials
  * @param requestHold               how long black-holed or timed-out requests are held at most
+ * @param sqsQueues                 names of the SQS queues that exist in {@code accountId} from the start
  */
 public record ScenarioConfig(String region, String accountId, String clusterName, String podName,
                              String podIdentityRoleArn, Duration consistentAfter, int consistentAfterRequests,
                              AgentFailure agentFailure, String irsaRoleArn, boolean inKubernetes, ImdsMode imdsMode,
                              String nodeRoleArn, String instanceId, Duration stsLatency, int stsFailFirst,
-                             StsFailure stsFailFirstWith, Duration credentialsLifetime, Duration requestHold) {
+                             StsFailure stsFailFirstWith, Duration credentialsLifetime, Duration requestHold,
+                             List<String> sqsQueues) {
+
+    /** Copies the queue names. */
+    public ScenarioConfig {
+        sqsQueues = List.copyOf(sqsQueues);
+    }
 }

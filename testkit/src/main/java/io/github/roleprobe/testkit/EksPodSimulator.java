@@ -3,6 +3,7 @@ package io.github.roleprobe.testkit;
 import io.github.roleprobe.testkit.internal.Arns;
 import io.github.roleprobe.testkit.internal.Counters;
 import io.github.roleprobe.testkit.internal.CredentialRegistry;
+import io.github.roleprobe.testkit.internal.DateHeaderProxy;
 import io.github.roleprobe.testkit.internal.Imds;
 import io.github.roleprobe.testkit.internal.IssuedCredentials;
 import io.github.roleprobe.testkit.internal.LoopbackServer;
@@ -14,6 +15,7 @@ import io.github.roleprobe.testkit.internal.SqsOperations;
 import io.github.roleprobe.testkit.internal.SqsQueues;
 import io.github.roleprobe.testkit.internal.Sts;
 import io.github.roleprobe.testkit.internal.SystemPropertiesSwap;
+import io.github.roleprobe.testkit.internal.TokenFileDamage;
 import io.github.roleprobe.testkit.internal.TokenFiles;
 
 import java.io.IOException;
@@ -72,7 +74,10 @@ public final class EksPodSimulator implements AutoCloseable {
     private final Sts sts;
     private final Imds imds;
     private final LoopbackServer stsServer;
+    private final DateHeaderProxy stsProxy;
     private final LoopbackServer agentServer;
+    private final String podIdentityToken;
+    private TokenFileProblem tokenFileProblem = TokenFileProblem.NONE;
     private final SqsQueues sqsQueues = new SqsQueues();
     private final LoopbackServer sqsServer;
     private volatile boolean closed;
@@ -109,14 +114,23 @@ public final class EksPodSimulator implements AutoCloseable {
             } else {
                 webIdentityTokenFile = null;
             }
-            sts = new Sts(config, registry, counters, holds, clock, webToken, issuer.substring("https://".length()));
+            podIdentityToken = podToken;
+            Clock stsClock = Clock.offset(clock, config.stsClockOffset());
+            sts = new Sts(config, registry, counters, holds, stsClock, webToken, issuer.substring("https://".length()));
             stsServer = track(LoopbackServer.start("sts", 0, 32, sts));
+            // the JDK server stamps Date with the real time; a skewed STS must report its own
+            stsProxy = config.stsClockOffset().isZero() ? null
+                    : track(DateHeaderProxy.start("sts-clock", stsServer.port(), stsClock));
             if (podToken != null) {
                 agent = new PodIdentityAgent(config, podToken, registry, counters, holds, clock, now);
                 agentServer = track(LoopbackServer.start("pod-identity-agent", 0, 16, agent));
             } else {
                 agent = null;
                 agentServer = null;
+            }
+            if (agent != null && config.tokenFileProblem() != TokenFileProblem.NONE) {
+                TokenFileDamage.apply(podIdentityTokenFile, podToken, config.tokenFileProblem());
+                tokenFileProblem = config.tokenFileProblem();
             }
             imds = track(new Imds(config, registry, counters, holds, clock));
             for (String queue : config.sqsQueues()) {
@@ -158,7 +172,11 @@ public final class EksPodSimulator implements AutoCloseable {
         return config.accountId();
     }
 
-    /** @return the AWS region, e.g. {@code us-east-1} */
+    /**
+     * @return the AWS region the simulated pod runs in, e.g. {@code us-east-1}: STS and SQS accept only
+     *     signatures scoped to it and IMDS reports it, even when {@link Builder#noRegion()} keeps it out
+     *     of {@link #systemProperties()} and {@link #environment()}
+     */
     public String region() {
         return config.region();
     }
@@ -173,9 +191,21 @@ public final class EksPodSimulator implements AutoCloseable {
         return config.podName();
     }
 
-    /** @return the Pod Identity association's target role ARN, or null if Pod Identity is off */
+    /**
+     * @return the Pod Identity association's role ARN (the "EKS Pod Identity role"), or null if Pod
+     *     Identity is off; the pod's credentials are for this role unless the association has a
+     *     {@link #podIdentityTargetRoleArn() target role}
+     */
     public String podIdentityRoleArn() {
         return config.podIdentityRoleArn();
+    }
+
+    /**
+     * @return the Pod Identity association's target role ARN, possibly in another account, or null if
+     *     the association has none (or Pod Identity is off); see {@link Builder#podIdentityTargetRole(String)}
+     */
+    public String podIdentityTargetRoleArn() {
+        return config.podIdentityTargetRoleArn();
     }
 
     /** @return the IRSA role ARN, or null if IRSA is off */
@@ -200,7 +230,9 @@ public final class EksPodSimulator implements AutoCloseable {
 
     /**
      * @return the full caller ARN of the credentials the Pod Identity agent hands out now (session
-     *     {@code eks-<cluster>-<pod>-<uuid>}, at most 64 characters)
+     *     {@code eks-<cluster>-<pod>-<uuid>}, at most 64 characters): a session of the
+     *     {@link #podIdentityTargetRoleArn() target role} when the association has one, else of
+     *     {@link #podIdentityRoleArn()}
      * @throws IllegalStateException if Pod Identity is off
      */
     public String podIdentityCallerArn() {
@@ -254,9 +286,12 @@ public final class EksPodSimulator implements AutoCloseable {
 
     // ---------------------------------------------------------------- endpoints
 
-    /** @return STS endpoint, {@code http://127.0.0.1:<port>} */
+    /**
+     * @return STS endpoint, {@code http://127.0.0.1:<port>} (with a {@link Builder#stsClockOffset(Duration)
+     *     clock offset}, a proxy that reports STS's clock in each response's {@code Date} header)
+     */
     public URI stsEndpoint() {
-        return URI.create("http://127.0.0.1:" + stsServer.port());
+        return URI.create("http://127.0.0.1:" + (stsProxy != null ? stsProxy.port() : stsServer.port()));
     }
 
     /**
@@ -303,9 +338,17 @@ public final class EksPodSimulator implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + agentServer.port() + PodIdentityAgent.PATH);
     }
 
-    /** @return the Pod Identity token file (no trailing newline), or null if Pod Identity is off */
+    /**
+     * @return the path the Pod Identity token file setting names (normally a file holding the token,
+     *     without a trailing newline; see {@link #podIdentityTokenFileProblem()}), or null if Pod Identity is off
+     */
     public Path podIdentityTokenFile() {
         return podIdentityTokenFile;
+    }
+
+    /** @return the Pod Identity token file's current state ({@link TokenFileProblem#NONE} without Pod Identity) */
+    public synchronized TokenFileProblem podIdentityTokenFileProblem() {
+        return tokenFileProblem;
     }
 
     /** @return the IRSA web identity token file, or null if IRSA is off */
@@ -320,6 +363,42 @@ public final class EksPodSimulator implements AutoCloseable {
         if (agent != null) {
             agent.makeConsistent();
         }
+    }
+
+    /**
+     * Starts or ends an outage of the Pod Identity agent: while one lasts, every request fails as
+     * {@code failure} says (before the token is even looked at), whether or not the association is
+     * effective; requests are still counted.
+     *
+     * @param failure how every request fails from now on, or null to end the outage
+     * @throws IllegalStateException if Pod Identity is off
+     */
+    public void setAgentOutage(AgentFailure failure) {
+        requireAgent().setOutage(failure);
+    }
+
+    /**
+     * @return the current agent outage, or null if there is none
+     * @throws IllegalStateException if Pod Identity is off
+     */
+    public AgentFailure agentOutage() {
+        return requireAgent().outage();
+    }
+
+    /**
+     * Puts the Pod Identity token file into the given state now; {@link TokenFileProblem#NONE} repairs it.
+     * The settings keep naming the same path, and the agent keeps accepting only the original token.
+     *
+     * @param problem the state
+     * @throws IllegalStateException if Pod Identity is off or the simulator is closed
+     * @throws java.io.UncheckedIOException if the file system refuses
+     * @throws UnsupportedOperationException for {@link TokenFileProblem#UNREADABLE} without POSIX permissions
+     */
+    public synchronized void setPodIdentityTokenFileProblem(TokenFileProblem problem) {
+        requireOpen();
+        requireAgent();
+        TokenFileDamage.apply(podIdentityTokenFile, podIdentityToken, Objects.requireNonNull(problem, "problem"));
+        tokenFileProblem = problem;
     }
 
     /** @param down true: STS answers 503 {@code ServiceUnavailable} to every request until set to false */
@@ -384,7 +463,7 @@ public final class EksPodSimulator implements AutoCloseable {
 
     /**
      * The AWS SDK for Java v2 system properties that point the SDK at this simulator. Keys: always
-     * {@code aws.region}, {@code aws.endpointUrlSts}, {@code aws.endpointUrlSqs} (the SDK's
+     * {@code aws.region} (unless {@link Builder#noRegion()}), {@code aws.endpointUrlSts}, {@code aws.endpointUrlSqs} (the SDK's
      * service-specific endpoint setting, read by every SQS client), {@code aws.ec2MetadataServiceEndpoint},
      * {@code aws.sharedCredentialsFile} and {@code aws.configFile} (empty files); with Pod Identity
      * {@code aws.containerCredentialsFullUri} and {@code aws.containerAuthorizationTokenFile}; with
@@ -394,7 +473,9 @@ public final class EksPodSimulator implements AutoCloseable {
      */
     public Map<String, String> systemProperties() {
         Map<String, String> p = new LinkedHashMap<>();
-        p.put("aws.region", config.region());
+        if (config.regionInSettings()) {
+            p.put("aws.region", config.region());
+        }
         p.put("aws.endpointUrlSts", stsEndpoint().toString());
         p.put("aws.endpointUrlSqs", sqsEndpoint().toString());
         p.put("aws.ec2MetadataServiceEndpoint", imdsEndpoint().toString());
@@ -430,7 +511,8 @@ public final class EksPodSimulator implements AutoCloseable {
 
     /**
      * The same settings as environment variables for a child process: {@code AWS_REGION},
-     * {@code AWS_ENDPOINT_URL_STS}, {@code AWS_ENDPOINT_URL_SQS}, {@code AWS_STS_REGIONAL_ENDPOINTS=regional},
+     * {@code AWS_ENDPOINT_URL_STS}, {@code AWS_ENDPOINT_URL_SQS}, {@code AWS_STS_REGIONAL_ENDPOINTS=regional}
+     * (with {@link Builder#noRegion()}: neither {@code AWS_REGION} nor {@code AWS_STS_REGIONAL_ENDPOINTS}),
      * {@code AWS_EC2_METADATA_SERVICE_ENDPOINT}, {@code AWS_SHARED_CREDENTIALS_FILE},
      * {@code AWS_CONFIG_FILE}; with Pod Identity {@code AWS_CONTAINER_CREDENTIALS_FULL_URI} and
      * {@code AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE}; with IRSA {@code AWS_ROLE_ARN} and
@@ -441,10 +523,14 @@ public final class EksPodSimulator implements AutoCloseable {
      */
     public Map<String, String> environment() {
         Map<String, String> e = new LinkedHashMap<>();
-        e.put("AWS_REGION", config.region());
+        if (config.regionInSettings()) {
+            e.put("AWS_REGION", config.region());
+        }
         e.put("AWS_ENDPOINT_URL_STS", stsEndpoint().toString());
         e.put("AWS_ENDPOINT_URL_SQS", sqsEndpoint().toString());
-        e.put("AWS_STS_REGIONAL_ENDPOINTS", "regional");
+        if (config.regionInSettings()) {
+            e.put("AWS_STS_REGIONAL_ENDPOINTS", "regional");
+        }
         e.put("AWS_EC2_METADATA_SERVICE_ENDPOINT", imdsEndpoint().toString());
         if (agent != null) {
             e.put("AWS_CONTAINER_CREDENTIALS_FULL_URI", podIdentityAgentUri().toString());
@@ -477,7 +563,11 @@ public final class EksPodSimulator implements AutoCloseable {
 
     /**
      * Stops all servers at once, releases held requests, restores system properties and deletes the
-     * temporary files. Idempotent.
+     * temporary files. With an {@link Builder#stsClockOffset(Duration) STS clock offset} it also sets the
+     * AWS SDK for Java's JVM-wide clock correction ({@code software.amazon.awssdk.core.SdkGlobalTime}) back
+     * to zero if the SDK is on the class path: once an SDK client has corrected its clock from a skewed
+     * STS, every client created later in the JVM starts from that correction, which would skew their
+     * requests to the next simulator. Idempotent.
      */
     @Override
     public void close() {
@@ -495,6 +585,18 @@ public final class EksPodSimulator implements AutoCloseable {
             }
         }
         deleteDirectory();
+        if (config.stsClockOffset() != null && !config.stsClockOffset().isZero()) {
+            resetSdkGlobalTimeOffset();
+        }
+    }
+
+    private static void resetSdkGlobalTimeOffset() {
+        try {
+            Class.forName("software.amazon.awssdk.core.SdkGlobalTime").getMethod("setGlobalTimeOffset", int.class)
+                    .invoke(null, 0);
+        } catch (ReflectiveOperationException | LinkageError | RuntimeException notThere) {
+            // the SDK is not on the class path (or changed): nothing to reset
+        }
     }
 
     /** @return whether {@link #close()} was called */
@@ -505,6 +607,7 @@ public final class EksPodSimulator implements AutoCloseable {
     @Override
     public String toString() {
         return "EksPodSimulator[region=" + config.region() + ", podIdentity=" + config.podIdentityRoleArn()
+                + (config.podIdentityTargetRoleArn() == null ? "" : ", target=" + config.podIdentityTargetRoleArn())
                 + ", irsa=" + config.irsaRoleArn() + ", imds=" + imds.mode() + ", sts=" + (stsServer == null ? "-" : stsEndpoint())
                 + ", sqs=" + (sqsServer == null ? "-" : sqsEndpoint()) + "]";
     }
@@ -557,6 +660,11 @@ public final class EksPodSimulator implements AutoCloseable {
         private Duration credentialsLifetime = Duration.ofHours(6);
         private Duration requestHold = Duration.ofSeconds(10);
         private final List<String> sqsQueues = new ArrayList<>();
+        private String podIdentityTargetRoleArn;
+        private AgentFailure agentOutage;
+        private TokenFileProblem tokenFileProblem = TokenFileProblem.NONE;
+        private Duration stsClockOffset = Duration.ZERO;
+        private boolean regionInSettings = true;
 
         private Builder() {
         }
@@ -604,12 +712,88 @@ public final class EksPodSimulator implements AutoCloseable {
         /**
          * Enables EKS Pod Identity: the agent, its token file and the container credential settings.
          *
-         * @param roleArn the association's target role, e.g. {@code arn:aws:iam::111122223333:role/orders}
+         * @param roleArn the association's role (the "EKS Pod Identity role", in the cluster's account), e.g.
+         *     {@code arn:aws:iam::111122223333:role/orders}; the pod's credentials are for it unless
+         *     {@link #podIdentityTargetRole(String)} names a target role
          * @return this builder
          * @throws IllegalArgumentException if not an IAM role ARN
          */
         public Builder podIdentity(String roleArn) {
             this.podIdentityRoleArn = Arns.requireRoleArn(roleArn);
+            return this;
+        }
+
+        /**
+         * Gives the Pod Identity association a target role, as EKS allows since June 2025: the agent then
+         * hands out credentials of a session of the target role (role chaining: first the association's
+         * role, then the target role), so the pod's caller identity is the target role, possibly in another
+         * account. The session name keeps the {@code eks-<cluster>-<pod>-<uuid>} form (the EKS documentation
+         * does not specify it for target roles); the credentials expire after at most one hour (the
+         * role-chaining limit; the agent caches them for 59 minutes), or the
+         * {@link #credentialsLifetime(Duration) lifetime} if shorter.
+         *
+         * @param targetRoleArn the target role, e.g. {@code arn:aws:iam::444455556666:role/gateway-prod}
+         * @return this builder
+         * @throws IllegalArgumentException if not an IAM role ARN
+         */
+        public Builder podIdentityTargetRole(String targetRoleArn) {
+            this.podIdentityTargetRoleArn = Arns.requireRoleArn(targetRoleArn);
+            return this;
+        }
+
+        /**
+         * Starts with the Pod Identity agent in an outage: every request fails this way until
+         * {@link EksPodSimulator#setAgentOutage(AgentFailure) setAgentOutage(null)}, whatever the
+         * association's state. Default: no outage.
+         *
+         * @param failure how every agent request fails
+         * @return this builder
+         */
+        public Builder agentOutage(AgentFailure failure) {
+            this.agentOutage = Objects.requireNonNull(failure, "failure");
+            return this;
+        }
+
+        /**
+         * Starts with the Pod Identity token file in this state (default {@link TokenFileProblem#NONE});
+         * {@link EksPodSimulator#setPodIdentityTokenFileProblem(TokenFileProblem)} changes it later.
+         *
+         * @param problem the token file's state
+         * @return this builder
+         */
+        public Builder podIdentityTokenFileProblem(TokenFileProblem problem) {
+            this.tokenFileProblem = Objects.requireNonNull(problem, "problem");
+            return this;
+        }
+
+        /**
+         * Runs STS on a clock that is {@code offset} ahead of the real one (negative: behind), as when the
+         * pod's clock is that far behind (ahead of) AWS. STS judges each request's {@code X-Amz-Date}
+         * against its own clock like AWS (more than 15 minutes apart: 403 {@code SignatureDoesNotMatch},
+         * "Signature expired: ..." or "Signature not yet current: ..."), and reports its clock in every
+         * response's {@code Date} header, from which the AWS SDKs correct their clock skew. Credential
+         * expiry is judged on the same clock. Default zero.
+         *
+         * @param offset how far STS's clock is ahead of the real one, any sign
+         * @return this builder
+         */
+        public Builder stsClockOffset(Duration offset) {
+            this.stsClockOffset = Objects.requireNonNull(offset, "offset");
+            return this;
+        }
+
+        /**
+         * Keeps the region out of {@link EksPodSimulator#systemProperties()} and
+         * {@link EksPodSimulator#environment()} (no {@code aws.region}, {@code AWS_REGION} or
+         * {@code AWS_STS_REGIONAL_ENDPOINTS}; the endpoint settings stay), as in a pod that EKS Pod Identity
+         * injected without a region. The SDK's default region chain then asks IMDS, which reports
+         * {@link #region(String) the region}, unless IMDS does not answer. Note that an {@code AWS_REGION} or
+         * {@code AWS_DEFAULT_REGION} in the test JVM's own environment still wins.
+         *
+         * @return this builder
+         */
+        public Builder noRegion() {
+            this.regionInSettings = false;
             return this;
         }
 
@@ -770,12 +954,19 @@ public final class EksPodSimulator implements AutoCloseable {
          *
          * @return the running simulator; close it when done
          * @throws java.io.UncheckedIOException if a server or file cannot be created
+         * @throws IllegalStateException if a Pod Identity option is set without {@link #podIdentity(String)}
          */
         public EksPodSimulator start() {
+            if (podIdentityRoleArn == null && (podIdentityTargetRoleArn != null || agentOutage != null
+                    || tokenFileProblem != TokenFileProblem.NONE)) {
+                throw new IllegalStateException("podIdentityTargetRole, agentOutage and podIdentityTokenFileProblem "
+                        + "need Pod Identity (Builder.podIdentity)");
+            }
             String node = nodeRoleArn != null ? nodeRoleArn : "arn:aws:iam::" + accountId + ":role/eks-node-group-role";
             return new EksPodSimulator(new ScenarioConfig(region, accountId, clusterName, podName, podIdentityRoleArn,
                     consistentAfter, consistentAfterRequests, agentFailure, irsaRoleArn, inKubernetes, imdsMode, node,
-                    instanceId, stsLatency, stsFailFirst, stsFailFirstWith, credentialsLifetime, requestHold, sqsQueues));
+                    instanceId, stsLatency, stsFailFirst, stsFailFirstWith, credentialsLifetime, requestHold, sqsQueues,
+                    podIdentityTargetRoleArn, agentOutage, tokenFileProblem, stsClockOffset, regionInSettings));
         }
 
         private static String requireText(String value, String name) {

@@ -8,6 +8,8 @@ import io.github.roleprobe.testkit.StsFailure;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -21,6 +23,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 public final class Sts implements HttpHandler {
 
     private static final String XML = "text/xml";
+    /** How far ahead of the request's {@code X-Amz-Date} STS's clock is for a queued clock-skew failure. */
+    private static final Duration QUEUED_SKEW = Duration.ofMinutes(20);
 
     private final ScenarioConfig config;
     private final CredentialRegistry registry;
@@ -38,8 +42,8 @@ public final class Sts implements HttpHandler {
      * @param registry         identifies callers and mints web identity credentials
      * @param counters         request counters
      * @param holds            ends latency waits on close
-     * @param clock            STS's own clock: judges {@code X-Amz-Date} (15 minutes either way) and
-     *                         credential expiry
+     * @param clock            STS's own clock (the simulator's clock plus its STS clock offset): judges
+     *                         {@code X-Amz-Date} (15 minutes either way) and credential expiry
      * @param webIdentityToken the IRSA token file's content, or null without IRSA
      * @param oidcProvider     the cluster's OIDC provider ({@code oidc.eks.<region>.amazonaws.com/id/<id>})
      */
@@ -177,6 +181,17 @@ public final class Sts implements HttpHandler {
                     "Service is unavailable. Please try again later.", requestId);
             case EXPIRED_TOKEN -> error(exchange, 400, true, "ExpiredToken",
                     "The security token included in the request is expired", requestId);
+            case CLOCK_SKEW_SIGNATURE_EXPIRED -> {
+                String sent = exchange.getRequestHeaders().getFirst("X-Amz-Date");
+                Instant signedAt = SigV4.parseAmzDate(sent).orElse(null);
+                if (signedAt == null) {
+                    signedAt = clock.instant();
+                    sent = SigV4.amzDate(signedAt);
+                }
+                error(exchange, 403, true, "SignatureDoesNotMatch",
+                        SigV4.skewMessage(sent, signedAt, signedAt.plus(QUEUED_SKEW)).orElseThrow(), requestId);
+            }
+            case REQUEST_EXPIRED -> error(exchange, 400, true, "RequestExpired", "Request has expired.", requestId);
             case MALFORMED -> Exchanges.send(exchange, 200, XML,
                     "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><GetCallerIdentityResult><Arn>"
                             .getBytes(StandardCharsets.UTF_8));

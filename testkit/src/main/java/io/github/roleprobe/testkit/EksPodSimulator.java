@@ -3,14 +3,19 @@ package io.github.roleprobe.testkit;
 import io.github.roleprobe.testkit.internal.Arns;
 import io.github.roleprobe.testkit.internal.Counters;
 import io.github.roleprobe.testkit.internal.CredentialRegistry;
+import io.github.roleprobe.testkit.internal.DateHeaderProxy;
 import io.github.roleprobe.testkit.internal.Imds;
 import io.github.roleprobe.testkit.internal.IssuedCredentials;
 import io.github.roleprobe.testkit.internal.LoopbackServer;
 import io.github.roleprobe.testkit.internal.PodIdentityAgent;
 import io.github.roleprobe.testkit.internal.RequestHolds;
 import io.github.roleprobe.testkit.internal.ScenarioConfig;
+import io.github.roleprobe.testkit.internal.Sqs;
+import io.github.roleprobe.testkit.internal.SqsOperations;
+import io.github.roleprobe.testkit.internal.SqsQueues;
 import io.github.roleprobe.testkit.internal.Sts;
 import io.github.roleprobe.testkit.internal.SystemPropertiesSwap;
+import io.github.roleprobe.testkit.internal.TokenFileDamage;
 import io.github.roleprobe.testkit.internal.TokenFiles;
 
 import java.io.IOException;
@@ -33,9 +38,9 @@ import java.util.stream.Stream;
 
 /**
  * A simulated EKS pod world on 127.0.0.1: the EKS Pod Identity agent, IMDSv2 with the node role,
- * an IRSA web identity token file and a regional STS, each on its own ephemeral port, reached by
- * the real AWS SDKs through {@link #systemProperties()} (in-process) or {@link #environment()}
- * (child processes).
+ * an IRSA web identity token file, a regional STS and a minimal regional SQS (to see which identity an
+ * application's own AWS clients sign with), each on its own ephemeral port, reached by the real AWS
+ * SDKs through {@link #systemProperties()} (in-process) or {@link #environment()} (child processes).
  *
  * <p>Create one with {@link #builder()} and {@link Builder#start()}; {@link #close()} stops every
  * server, releases held requests, deletes the temporary files and restores system properties set by
@@ -50,7 +55,7 @@ public final class EksPodSimulator implements AutoCloseable {
             "aws.disableEc2Metadata", "aws.disableEc2MetadataV1", "aws.ec2MetadataServiceEndpoint",
             "aws.ec2MetadataServiceEndpointMode", "aws.containerServiceEndpoint", "aws.containerCredentialsPath",
             "aws.containerCredentialsFullUri", "aws.containerAuthorizationToken", "aws.containerAuthorizationTokenFile",
-            "aws.endpointUrlSts", "aws.ignoreConfiguredEndpointUrls", "aws.configFile", "aws.sharedCredentialsFile",
+            "aws.endpointUrlSts", "aws.endpointUrlSqs", "aws.ignoreConfiguredEndpointUrls", "aws.configFile", "aws.sharedCredentialsFile",
             "aws.profile");
 
     private final ScenarioConfig config;
@@ -69,7 +74,12 @@ public final class EksPodSimulator implements AutoCloseable {
     private final Sts sts;
     private final Imds imds;
     private final LoopbackServer stsServer;
+    private final DateHeaderProxy stsProxy;
     private final LoopbackServer agentServer;
+    private final String podIdentityToken;
+    private TokenFileProblem tokenFileProblem = TokenFileProblem.NONE;
+    private final SqsQueues sqsQueues = new SqsQueues();
+    private final LoopbackServer sqsServer;
     private volatile boolean closed;
 
     private EksPodSimulator(ScenarioConfig config) {
@@ -104,8 +114,13 @@ public final class EksPodSimulator implements AutoCloseable {
             } else {
                 webIdentityTokenFile = null;
             }
-            sts = new Sts(config, registry, counters, holds, clock, webToken, issuer.substring("https://".length()));
+            podIdentityToken = podToken;
+            Clock stsClock = Clock.offset(clock, config.stsClockOffset());
+            sts = new Sts(config, registry, counters, holds, stsClock, webToken, issuer.substring("https://".length()));
             stsServer = track(LoopbackServer.start("sts", 0, 32, sts));
+            // the JDK server stamps Date with the real time; a skewed STS must report its own
+            stsProxy = config.stsClockOffset().isZero() ? null
+                    : track(DateHeaderProxy.start("sts-clock", stsServer.port(), stsClock));
             if (podToken != null) {
                 agent = new PodIdentityAgent(config, podToken, registry, counters, holds, clock, now);
                 agentServer = track(LoopbackServer.start("pod-identity-agent", 0, 16, agent));
@@ -113,7 +128,16 @@ public final class EksPodSimulator implements AutoCloseable {
                 agent = null;
                 agentServer = null;
             }
+            if (agent != null && config.tokenFileProblem() != TokenFileProblem.NONE) {
+                TokenFileDamage.apply(podIdentityTokenFile, podToken, config.tokenFileProblem());
+                tokenFileProblem = config.tokenFileProblem();
+            }
             imds = track(new Imds(config, registry, counters, holds, clock));
+            for (String queue : config.sqsQueues()) {
+                sqsQueues.create(config.accountId(), queue);
+            }
+            sqsServer = track(LoopbackServer.start("sqs", 0, 16,
+                    new Sqs(config.region(), registry, counters, clock, sqsQueues)));
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -148,7 +172,11 @@ public final class EksPodSimulator implements AutoCloseable {
         return config.accountId();
     }
 
-    /** @return the AWS region, e.g. {@code us-east-1} */
+    /**
+     * @return the AWS region the simulated pod runs in, e.g. {@code us-east-1}: STS and SQS accept only
+     *     signatures scoped to it and IMDS reports it, even when {@link Builder#noRegion()} keeps it out
+     *     of {@link #systemProperties()} and {@link #environment()}
+     */
     public String region() {
         return config.region();
     }
@@ -163,9 +191,21 @@ public final class EksPodSimulator implements AutoCloseable {
         return config.podName();
     }
 
-    /** @return the Pod Identity association's target role ARN, or null if Pod Identity is off */
+    /**
+     * @return the Pod Identity association's role ARN (the "EKS Pod Identity role"), or null if Pod
+     *     Identity is off; the pod's credentials are for this role unless the association has a
+     *     {@link #podIdentityTargetRoleArn() target role}
+     */
     public String podIdentityRoleArn() {
         return config.podIdentityRoleArn();
+    }
+
+    /**
+     * @return the Pod Identity association's target role ARN, possibly in another account, or null if
+     *     the association has none (or Pod Identity is off); see {@link Builder#podIdentityTargetRole(String)}
+     */
+    public String podIdentityTargetRoleArn() {
+        return config.podIdentityTargetRoleArn();
     }
 
     /** @return the IRSA role ARN, or null if IRSA is off */
@@ -190,7 +230,9 @@ public final class EksPodSimulator implements AutoCloseable {
 
     /**
      * @return the full caller ARN of the credentials the Pod Identity agent hands out now (session
-     *     {@code eks-<cluster>-<pod>-<uuid>}, at most 64 characters)
+     *     {@code eks-<cluster>-<pod>-<uuid>}, at most 64 characters): a session of the
+     *     {@link #podIdentityTargetRoleArn() target role} when the association has one, else of
+     *     {@link #podIdentityRoleArn()}
      * @throws IllegalStateException if Pod Identity is off
      */
     public String podIdentityCallerArn() {
@@ -215,21 +257,71 @@ public final class EksPodSimulator implements AutoCloseable {
      * @throws IllegalStateException if the simulator is closed
      */
     public SimulatedCredentials issueCredentials(String roleArn, String sessionName) {
+        return issueCredentials(roleArn, sessionName, Instant.now().plus(config.credentialsLifetime()));
+    }
+
+    /**
+     * Like {@link #issueCredentials(String, String)}, with an expiration of the caller's choice: one
+     * in the past gives credentials that the simulator's STS and SQS recognise but reject as expired
+     * ({@code ExpiredToken}), without waiting.
+     *
+     * @param roleArn     the role, e.g. {@code arn:aws:iam::111122223333:role/orders}
+     * @param sessionName the role session name
+     * @param expiration  when the simulator stops accepting them (truncated to whole seconds); any instant
+     * @return the credentials
+     * @throws IllegalArgumentException if {@code roleArn} is not an IAM role ARN or the session name is blank
+     * @throws NullPointerException if {@code expiration} is null
+     * @throws IllegalStateException if the simulator is closed
+     */
+    public SimulatedCredentials issueCredentials(String roleArn, String sessionName, Instant expiration) {
         requireOpen();
         Arns.requireRoleArn(roleArn);
         if (sessionName == null || sessionName.isBlank()) {
             throw new IllegalArgumentException("sessionName must not be blank");
         }
-        IssuedCredentials c = registry.issue(roleArn, sessionName);
+        IssuedCredentials c = registry.issue(roleArn, sessionName, Objects.requireNonNull(expiration, "expiration"));
         return new SimulatedCredentials(c.accessKeyId(), c.secretAccessKey(), c.sessionToken(), c.expiration(),
                 c.callerArn());
     }
 
     // ---------------------------------------------------------------- endpoints
 
-    /** @return STS endpoint, {@code http://127.0.0.1:<port>} */
+    /**
+     * @return STS endpoint, {@code http://127.0.0.1:<port>} (with a {@link Builder#stsClockOffset(Duration)
+     *     clock offset}, a proxy that reports STS's clock in each response's {@code Date} header)
+     */
     public URI stsEndpoint() {
-        return URI.create("http://127.0.0.1:" + stsServer.port());
+        return URI.create("http://127.0.0.1:" + (stsProxy != null ? stsProxy.port() : stsServer.port()));
+    }
+
+    /**
+     * @return the SQS endpoint, {@code http://127.0.0.1:<port>}: AWS JSON 1.0 ({@code X-Amz-Target:
+     *     AmazonSQS.<Operation>}), SigV4 verified for the service {@code sqs} in {@link #region()}
+     */
+    public URI sqsEndpoint() {
+        return URI.create("http://127.0.0.1:" + sqsServer.port());
+    }
+
+    /**
+     * @param queueName a queue name, e.g. {@code orders}
+     * @return the URL the simulated SQS gives that queue in {@link #accountId()},
+     *     {@code http://127.0.0.1:<port>/<accountId>/<queueName>}, whether or not it exists yet
+     * @throws IllegalArgumentException if the name is blank
+     */
+    public String sqsQueueUrl(String queueName) {
+        if (queueName == null || queueName.isBlank()) {
+            throw new IllegalArgumentException("queueName must not be blank");
+        }
+        return SqsOperations.queueUrl(sqsEndpoint().toString(), config.accountId(), queueName);
+    }
+
+    /**
+     * @param queueName a queue name in {@link #accountId()}
+     * @return how many messages wait in it to be received (received ones are not counted), or -1 if
+     *     no such queue exists
+     */
+    public int sqsVisibleMessages(String queueName) {
+        return sqsQueues.visibleCount(config.accountId(), queueName);
     }
 
     /** @return IMDS endpoint, {@code http://127.0.0.1:<port>} (nothing listens when {@link ImdsMode#ABSENT}) */
@@ -246,9 +338,17 @@ public final class EksPodSimulator implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + agentServer.port() + PodIdentityAgent.PATH);
     }
 
-    /** @return the Pod Identity token file (no trailing newline), or null if Pod Identity is off */
+    /**
+     * @return the path the Pod Identity token file setting names (normally a file holding the token,
+     *     without a trailing newline; see {@link #podIdentityTokenFileProblem()}), or null if Pod Identity is off
+     */
     public Path podIdentityTokenFile() {
         return podIdentityTokenFile;
+    }
+
+    /** @return the Pod Identity token file's current state ({@link TokenFileProblem#NONE} without Pod Identity) */
+    public synchronized TokenFileProblem podIdentityTokenFileProblem() {
+        return tokenFileProblem;
     }
 
     /** @return the IRSA web identity token file, or null if IRSA is off */
@@ -263,6 +363,42 @@ public final class EksPodSimulator implements AutoCloseable {
         if (agent != null) {
             agent.makeConsistent();
         }
+    }
+
+    /**
+     * Starts or ends an outage of the Pod Identity agent: while one lasts, every request fails as
+     * {@code failure} says (before the token is even looked at), whether or not the association is
+     * effective; requests are still counted.
+     *
+     * @param failure how every request fails from now on, or null to end the outage
+     * @throws IllegalStateException if Pod Identity is off
+     */
+    public void setAgentOutage(AgentFailure failure) {
+        requireAgent().setOutage(failure);
+    }
+
+    /**
+     * @return the current agent outage, or null if there is none
+     * @throws IllegalStateException if Pod Identity is off
+     */
+    public AgentFailure agentOutage() {
+        return requireAgent().outage();
+    }
+
+    /**
+     * Puts the Pod Identity token file into the given state now; {@link TokenFileProblem#NONE} repairs it.
+     * The settings keep naming the same path, and the agent keeps accepting only the original token.
+     *
+     * @param problem the state
+     * @throws IllegalStateException if Pod Identity is off or the simulator is closed
+     * @throws java.io.UncheckedIOException if the file system refuses
+     * @throws UnsupportedOperationException for {@link TokenFileProblem#UNREADABLE} without POSIX permissions
+     */
+    public synchronized void setPodIdentityTokenFileProblem(TokenFileProblem problem) {
+        requireOpen();
+        requireAgent();
+        TokenFileDamage.apply(podIdentityTokenFile, podIdentityToken, Objects.requireNonNull(problem, "problem"));
+        tokenFileProblem = problem;
     }
 
     /** @param down true: STS answers 503 {@code ServiceUnavailable} to every request until set to false */
@@ -327,7 +463,8 @@ public final class EksPodSimulator implements AutoCloseable {
 
     /**
      * The AWS SDK for Java v2 system properties that point the SDK at this simulator. Keys: always
-     * {@code aws.region}, {@code aws.endpointUrlSts}, {@code aws.ec2MetadataServiceEndpoint},
+     * {@code aws.region} (unless {@link Builder#noRegion()}), {@code aws.endpointUrlSts}, {@code aws.endpointUrlSqs} (the SDK's
+     * service-specific endpoint setting, read by every SQS client), {@code aws.ec2MetadataServiceEndpoint},
      * {@code aws.sharedCredentialsFile} and {@code aws.configFile} (empty files); with Pod Identity
      * {@code aws.containerCredentialsFullUri} and {@code aws.containerAuthorizationTokenFile}; with
      * IRSA {@code aws.webIdentityTokenFile} and {@code aws.roleArn}.
@@ -336,8 +473,11 @@ public final class EksPodSimulator implements AutoCloseable {
      */
     public Map<String, String> systemProperties() {
         Map<String, String> p = new LinkedHashMap<>();
-        p.put("aws.region", config.region());
+        if (config.regionInSettings()) {
+            p.put("aws.region", config.region());
+        }
         p.put("aws.endpointUrlSts", stsEndpoint().toString());
+        p.put("aws.endpointUrlSqs", sqsEndpoint().toString());
         p.put("aws.ec2MetadataServiceEndpoint", imdsEndpoint().toString());
         if (agent != null) {
             p.put("aws.containerCredentialsFullUri", podIdentityAgentUri().toString());
@@ -371,7 +511,8 @@ public final class EksPodSimulator implements AutoCloseable {
 
     /**
      * The same settings as environment variables for a child process: {@code AWS_REGION},
-     * {@code AWS_ENDPOINT_URL_STS}, {@code AWS_STS_REGIONAL_ENDPOINTS=regional},
+     * {@code AWS_ENDPOINT_URL_STS}, {@code AWS_ENDPOINT_URL_SQS}, {@code AWS_STS_REGIONAL_ENDPOINTS=regional}
+     * (with {@link Builder#noRegion()}: neither {@code AWS_REGION} nor {@code AWS_STS_REGIONAL_ENDPOINTS}),
      * {@code AWS_EC2_METADATA_SERVICE_ENDPOINT}, {@code AWS_SHARED_CREDENTIALS_FILE},
      * {@code AWS_CONFIG_FILE}; with Pod Identity {@code AWS_CONTAINER_CREDENTIALS_FULL_URI} and
      * {@code AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE}; with IRSA {@code AWS_ROLE_ARN} and
@@ -382,9 +523,14 @@ public final class EksPodSimulator implements AutoCloseable {
      */
     public Map<String, String> environment() {
         Map<String, String> e = new LinkedHashMap<>();
-        e.put("AWS_REGION", config.region());
+        if (config.regionInSettings()) {
+            e.put("AWS_REGION", config.region());
+        }
         e.put("AWS_ENDPOINT_URL_STS", stsEndpoint().toString());
-        e.put("AWS_STS_REGIONAL_ENDPOINTS", "regional");
+        e.put("AWS_ENDPOINT_URL_SQS", sqsEndpoint().toString());
+        if (config.regionInSettings()) {
+            e.put("AWS_STS_REGIONAL_ENDPOINTS", "regional");
+        }
         e.put("AWS_EC2_METADATA_SERVICE_ENDPOINT", imdsEndpoint().toString());
         if (agent != null) {
             e.put("AWS_CONTAINER_CREDENTIALS_FULL_URI", podIdentityAgentUri().toString());
@@ -417,7 +563,11 @@ public final class EksPodSimulator implements AutoCloseable {
 
     /**
      * Stops all servers at once, releases held requests, restores system properties and deletes the
-     * temporary files. Idempotent.
+     * temporary files. With an {@link Builder#stsClockOffset(Duration) STS clock offset} it also sets the
+     * AWS SDK for Java's JVM-wide clock correction ({@code software.amazon.awssdk.core.SdkGlobalTime}) back
+     * to zero if the SDK is on the class path: once an SDK client has corrected its clock from a skewed
+     * STS, every client created later in the JVM starts from that correction, which would skew their
+     * requests to the next simulator. Idempotent.
      */
     @Override
     public void close() {
@@ -435,6 +585,18 @@ public final class EksPodSimulator implements AutoCloseable {
             }
         }
         deleteDirectory();
+        if (config.stsClockOffset() != null && !config.stsClockOffset().isZero()) {
+            resetSdkGlobalTimeOffset();
+        }
+    }
+
+    private static void resetSdkGlobalTimeOffset() {
+        try {
+            Class.forName("software.amazon.awssdk.core.SdkGlobalTime").getMethod("setGlobalTimeOffset", int.class)
+                    .invoke(null, 0);
+        } catch (ReflectiveOperationException | LinkageError | RuntimeException notThere) {
+            // the SDK is not on the class path (or changed): nothing to reset
+        }
     }
 
     /** @return whether {@link #close()} was called */
@@ -445,7 +607,9 @@ public final class EksPodSimulator implements AutoCloseable {
     @Override
     public String toString() {
         return "EksPodSimulator[region=" + config.region() + ", podIdentity=" + config.podIdentityRoleArn()
-                + ", irsa=" + config.irsaRoleArn() + ", imds=" + imds.mode() + ", sts=" + (stsServer == null ? "-" : stsEndpoint()) + "]";
+                + (config.podIdentityTargetRoleArn() == null ? "" : ", target=" + config.podIdentityTargetRoleArn())
+                + ", irsa=" + config.irsaRoleArn() + ", imds=" + imds.mode() + ", sts=" + (stsServer == null ? "-" : stsEndpoint())
+                + ", sqs=" + (sqsServer == null ? "-" : sqsEndpoint()) + "]";
     }
 
     private PodIdentityAgent requireAgent() {
@@ -495,6 +659,12 @@ public final class EksPodSimulator implements AutoCloseable {
         private StsFailure stsFailFirstWith = StsFailure.THROTTLING;
         private Duration credentialsLifetime = Duration.ofHours(6);
         private Duration requestHold = Duration.ofSeconds(10);
+        private final List<String> sqsQueues = new ArrayList<>();
+        private String podIdentityTargetRoleArn;
+        private AgentFailure agentOutage;
+        private TokenFileProblem tokenFileProblem = TokenFileProblem.NONE;
+        private Duration stsClockOffset = Duration.ZERO;
+        private boolean regionInSettings = true;
 
         private Builder() {
         }
@@ -542,12 +712,88 @@ public final class EksPodSimulator implements AutoCloseable {
         /**
          * Enables EKS Pod Identity: the agent, its token file and the container credential settings.
          *
-         * @param roleArn the association's target role, e.g. {@code arn:aws:iam::111122223333:role/orders}
+         * @param roleArn the association's role (the "EKS Pod Identity role", in the cluster's account), e.g.
+         *     {@code arn:aws:iam::111122223333:role/orders}; the pod's credentials are for it unless
+         *     {@link #podIdentityTargetRole(String)} names a target role
          * @return this builder
          * @throws IllegalArgumentException if not an IAM role ARN
          */
         public Builder podIdentity(String roleArn) {
             this.podIdentityRoleArn = Arns.requireRoleArn(roleArn);
+            return this;
+        }
+
+        /**
+         * Gives the Pod Identity association a target role, as EKS allows since June 2025: the agent then
+         * hands out credentials of a session of the target role (role chaining: first the association's
+         * role, then the target role), so the pod's caller identity is the target role, possibly in another
+         * account. The session name keeps the {@code eks-<cluster>-<pod>-<uuid>} form (the EKS documentation
+         * does not specify it for target roles); the credentials expire after at most one hour (the
+         * role-chaining limit; the agent caches them for 59 minutes), or the
+         * {@link #credentialsLifetime(Duration) lifetime} if shorter.
+         *
+         * @param targetRoleArn the target role, e.g. {@code arn:aws:iam::444455556666:role/gateway-prod}
+         * @return this builder
+         * @throws IllegalArgumentException if not an IAM role ARN
+         */
+        public Builder podIdentityTargetRole(String targetRoleArn) {
+            this.podIdentityTargetRoleArn = Arns.requireRoleArn(targetRoleArn);
+            return this;
+        }
+
+        /**
+         * Starts with the Pod Identity agent in an outage: every request fails this way until
+         * {@link EksPodSimulator#setAgentOutage(AgentFailure) setAgentOutage(null)}, whatever the
+         * association's state. Default: no outage.
+         *
+         * @param failure how every agent request fails
+         * @return this builder
+         */
+        public Builder agentOutage(AgentFailure failure) {
+            this.agentOutage = Objects.requireNonNull(failure, "failure");
+            return this;
+        }
+
+        /**
+         * Starts with the Pod Identity token file in this state (default {@link TokenFileProblem#NONE});
+         * {@link EksPodSimulator#setPodIdentityTokenFileProblem(TokenFileProblem)} changes it later.
+         *
+         * @param problem the token file's state
+         * @return this builder
+         */
+        public Builder podIdentityTokenFileProblem(TokenFileProblem problem) {
+            this.tokenFileProblem = Objects.requireNonNull(problem, "problem");
+            return this;
+        }
+
+        /**
+         * Runs STS on a clock that is {@code offset} ahead of the real one (negative: behind), as when the
+         * pod's clock is that far behind (ahead of) AWS. STS judges each request's {@code X-Amz-Date}
+         * against its own clock like AWS (more than 15 minutes apart: 403 {@code SignatureDoesNotMatch},
+         * "Signature expired: ..." or "Signature not yet current: ..."), and reports its clock in every
+         * response's {@code Date} header, from which the AWS SDKs correct their clock skew. Credential
+         * expiry is judged on the same clock. Default zero.
+         *
+         * @param offset how far STS's clock is ahead of the real one, any sign
+         * @return this builder
+         */
+        public Builder stsClockOffset(Duration offset) {
+            this.stsClockOffset = Objects.requireNonNull(offset, "offset");
+            return this;
+        }
+
+        /**
+         * Keeps the region out of {@link EksPodSimulator#systemProperties()} and
+         * {@link EksPodSimulator#environment()} (no {@code aws.region}, {@code AWS_REGION} or
+         * {@code AWS_STS_REGIONAL_ENDPOINTS}; the endpoint settings stay), as in a pod that EKS Pod Identity
+         * injected without a region. The SDK's default region chain then asks IMDS, which reports
+         * {@link #region(String) the region}, unless IMDS does not answer. Note that an {@code AWS_REGION} or
+         * {@code AWS_DEFAULT_REGION} in the test JVM's own environment still wins.
+         *
+         * @return this builder
+         */
+        public Builder noRegion() {
+            this.regionInSettings = false;
             return this;
         }
 
@@ -688,16 +934,39 @@ public final class EksPodSimulator implements AutoCloseable {
         }
 
         /**
+         * Creates an SQS queue in {@link #accountId(String) the account} before the simulator starts; its URL
+         * is {@link EksPodSimulator#sqsQueueUrl(String)}. May be called for several queues.
+         *
+         * @param queueName the queue name: 1 to 80 letters, digits, hyphens or underscores
+         * @return this builder
+         * @throws IllegalArgumentException if the name is not a valid queue name
+         */
+        public Builder sqsQueue(String queueName) {
+            if (queueName == null || !queueName.matches("[A-Za-z0-9_-]{1,80}")) {
+                throw new IllegalArgumentException("not an SQS queue name: " + queueName);
+            }
+            sqsQueues.add(queueName);
+            return this;
+        }
+
+        /**
          * Starts the servers on 127.0.0.1 ephemeral ports and writes the token files.
          *
          * @return the running simulator; close it when done
          * @throws java.io.UncheckedIOException if a server or file cannot be created
+         * @throws IllegalStateException if a Pod Identity option is set without {@link #podIdentity(String)}
          */
         public EksPodSimulator start() {
+            if (podIdentityRoleArn == null && (podIdentityTargetRoleArn != null || agentOutage != null
+                    || tokenFileProblem != TokenFileProblem.NONE)) {
+                throw new IllegalStateException("podIdentityTargetRole, agentOutage and podIdentityTokenFileProblem "
+                        + "need Pod Identity (Builder.podIdentity)");
+            }
             String node = nodeRoleArn != null ? nodeRoleArn : "arn:aws:iam::" + accountId + ":role/eks-node-group-role";
             return new EksPodSimulator(new ScenarioConfig(region, accountId, clusterName, podName, podIdentityRoleArn,
                     consistentAfter, consistentAfterRequests, agentFailure, irsaRoleArn, inKubernetes, imdsMode, node,
-                    instanceId, stsLatency, stsFailFirst, stsFailFirstWith, credentialsLifetime, requestHold));
+                    instanceId, stsLatency, stsFailFirst, stsFailFirstWith, credentialsLifetime, requestHold, sqsQueues,
+                    podIdentityTargetRoleArn, agentOutage, tokenFileProblem, stsClockOffset, regionInSettings));
         }
 
         private static String requireText(String value, String name) {

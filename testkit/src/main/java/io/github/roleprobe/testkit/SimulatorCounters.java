@@ -2,6 +2,8 @@ package io.github.roleprobe.testkit;
 
 import io.github.roleprobe.testkit.internal.Counters;
 
+import java.util.Objects;
+
 /**
  * Live, read-only view of what a running {@link EksPodSimulator} was asked. Every value counts
  * requests received since start or the last {@link #reset()}, failed ones included. Thread-safe;
@@ -53,7 +55,36 @@ public final class SimulatorCounters {
         return counters.imdsRequests.get();
     }
 
-    /** Sets every counter back to zero. */
+    /** @return requests received by the SQS endpoint, rejected ones included */
+    public long sqsRequests() {
+        return counters.sqsRequests.get();
+    }
+
+    /**
+     * SQS requests by identity: a request counts for the caller ARN of the credentials its
+     * {@code Authorization} header names (by access key id), whether or not it was then accepted
+     * (a bad signature or an expired session still counts). Requests with keys the simulator never
+     * issued, or without a signature, count for nobody.
+     *
+     * @param callerArnPrefix a caller ARN or its start, such as
+     *     {@code EksPodSimulator.assumedRoleArn(sim.nodeRoleArn())} for every session of the node role
+     *     or {@link EksPodSimulator#podIdentityCallerArn()} for one session
+     * @return SQS requests signed with credentials whose caller ARN starts with {@code callerArnPrefix}
+     * @throws NullPointerException if {@code callerArnPrefix} is null
+     */
+    public long sqsRequestsBy(String callerArnPrefix) {
+        return counters.sqsRequestsBy(Objects.requireNonNull(callerArnPrefix, "callerArnPrefix"));
+    }
+
+    /**
+     * @return SQS requests answered with an error: authentication failures, unknown operations or
+     *     queues, invalid input
+     */
+    public long sqsRejectedRequests() {
+        return counters.sqsRejected.get();
+    }
+
+    /** Sets every counter back to zero (the per-identity SQS counts included). */
     public void reset() {
         counters.reset();
     }
@@ -63,6 +94,7 @@ public final class SimulatorCounters {
         return "SimulatorCounters[stsGetCallerIdentity=" + stsGetCallerIdentityCalls()
                 + ", stsAssumeRoleWithWebIdentity=" + stsAssumeRoleWithWebIdentityCalls()
                 + ", maxConcurrentSts=" + maxConcurrentStsCalls() + ", agentRequests=" + agentRequests()
-                + ", imdsCredentialRequests=" + imdsCredentialRequests() + "]";
+                + ", imdsCredentialRequests=" + imdsCredentialRequests() + ", sqsRequests=" + sqsRequests()
+                + ", sqsRejected=" + sqsRejectedRequests() + "]";
     }
 }

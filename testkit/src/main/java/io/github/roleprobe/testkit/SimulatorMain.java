@@ -27,6 +27,8 @@ import java.util.regex.Pattern;
  *
  * <pre>
  * java -cp ... io.github.roleprobe.testkit.SimulatorMain --scenario pod-identity --consistent-after 5s --env-file sim.env
+ * java -cp ... io.github.roleprobe.testkit.SimulatorMain --agent-outage bad-gateway-502-html --target-role-arn \
+ *     arn:aws:iam::444455556666:role/gateway-prod --sts-clock-offset 20m --no-region --sqs-queue orders
  * </pre>
  */
 @Command(name = "role-probe-simulator", mixinStandardHelpOptions = true,
@@ -92,6 +94,44 @@ public final class SimulatorMain implements Callable<Integer> {
 
     @Option(names = "--region", defaultValue = "us-east-1", description = "AWS region (default ${DEFAULT-VALUE})")
     String region;
+
+    @Option(names = "--no-region", description = "Leave AWS_REGION and AWS_STS_REGIONAL_ENDPOINTS out of the environment;"
+            + " SDKs then ask IMDS for the region")
+    boolean noRegion;
+
+    @Option(names = "--agent-failure", defaultValue = "forbidden-403", converter = AgentFailureConverter.class,
+            description = "How the Pod Identity agent fails until the association is effective: forbidden-403 (default),"
+                    + " server-error-500, timeout, not-found-404, bad-gateway-502-html")
+    AgentFailure agentFailure;
+
+    @Option(names = "--agent-outage", converter = AgentFailureConverter.class,
+            description = "The Pod Identity agent fails every request this way for as long as the simulator runs"
+                    + " (same values as --agent-failure)")
+    AgentFailure agentOutage;
+
+    @Option(names = "--target-role-arn", description = "Pod Identity association target role: the pod gets credentials"
+            + " of this role (possibly in another account)")
+    String targetRoleArn;
+
+    @Option(names = "--irsa-role-arn", description = "Also inject IRSA with this role (with --scenario pod-identity or"
+            + " stuck-on-node-role: both IRSA and Pod Identity; SDK default chains take IRSA first)")
+    String irsaRoleArn;
+
+    @Option(names = "--token-file-problem", converter = TokenFileProblemConverter.class,
+            description = "Break the Pod Identity token file: missing, unreadable (not effective for root), directory,"
+                    + " trailing-crlf")
+    TokenFileProblem tokenFileProblem;
+
+    @Option(names = "--sts-clock-offset", defaultValue = "0s", converter = SignedDurationConverter.class,
+            description = "STS's clock runs this far ahead of the real one (negative: behind), e.g. 20m, -20m;"
+                    + " beyond 15 minutes STS rejects requests as Signature expired (default 0s)")
+    Duration stsClockOffset;
+
+    @Option(names = "--sqs-queue", description = "Create this SQS queue at start (repeatable)")
+    java.util.List<String> sqsQueues = new java.util.ArrayList<>();
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     private final InputStream stdin;
     private final PrintStream stdout;
@@ -164,13 +204,44 @@ public final class SimulatorMain implements Callable<Integer> {
     }
 
     EksPodSimulator.Builder builder() {
-        EksPodSimulator.Builder b = EksPodSimulator.builder().region(region).imds(ImdsMode.NODE_ROLE);
-        switch (scenario) {
-            case POD_IDENTITY, STUCK_ON_NODE_ROLE -> b.podIdentity(roleArn).associationConsistentAfter(consistentAfter)
-                    .associationConsistentAfterRequests(consistentAfterRequests);
-            case IRSA -> b.irsa(roleArn);
-            case NOT_INJECTED -> b.inKubernetes(true);
-            default -> throw new IllegalStateException("unknown scenario " + scenario);
+        EksPodSimulator.Builder b = EksPodSimulator.builder().region(region).imds(ImdsMode.NODE_ROLE)
+                .stsClockOffset(stsClockOffset);
+        boolean podIdentity = scenario == Scenario.POD_IDENTITY || scenario == Scenario.STUCK_ON_NODE_ROLE;
+        if (!podIdentity && (targetRoleArn != null || agentOutage != null || tokenFileProblem != null
+                || irsaRoleArn != null)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--target-role-arn, --agent-outage, "
+                    + "--token-file-problem and --irsa-role-arn need --scenario pod-identity or stuck-on-node-role");
+        }
+        try {
+            switch (scenario) {
+                case POD_IDENTITY, STUCK_ON_NODE_ROLE -> {
+                    b.podIdentity(roleArn).associationConsistentAfter(consistentAfter)
+                            .associationConsistentAfterRequests(consistentAfterRequests).agentFailure(agentFailure);
+                    if (targetRoleArn != null) {
+                        b.podIdentityTargetRole(targetRoleArn);
+                    }
+                    if (agentOutage != null) {
+                        b.agentOutage(agentOutage);
+                    }
+                    if (tokenFileProblem != null) {
+                        b.podIdentityTokenFileProblem(tokenFileProblem);
+                    }
+                    if (irsaRoleArn != null) {
+                        b.irsa(irsaRoleArn);
+                    }
+                }
+                case IRSA -> b.irsa(roleArn);
+                case NOT_INJECTED -> b.inKubernetes(true);
+                default -> throw new IllegalStateException("unknown scenario " + scenario);
+            }
+            for (String queue : sqsQueues) {
+                b.sqsQueue(queue);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e, null, null);
+        }
+        if (noRegion) {
+            b.noRegion();
         }
         return b;
     }
@@ -191,6 +262,48 @@ public final class SimulatorMain implements Callable<Integer> {
         @Override
         public Scenario convert(String value) {
             return Scenario.parse(value);
+        }
+    }
+
+    /** Parses {@link AgentFailure} names as {@code not-found-404} or {@code NOT_FOUND_404}. */
+    static final class AgentFailureConverter implements CommandLine.ITypeConverter<AgentFailure> {
+        @Override
+        public AgentFailure convert(String value) {
+            return parseEnum(AgentFailure.class, value);
+        }
+    }
+
+    /** Parses {@link TokenFileProblem} names as {@code trailing-crlf} or {@code TRAILING_CRLF}. */
+    static final class TokenFileProblemConverter implements CommandLine.ITypeConverter<TokenFileProblem> {
+        @Override
+        public TokenFileProblem convert(String value) {
+            return parseEnum(TokenFileProblem.class, value);
+        }
+    }
+
+    static <E extends Enum<E>> E parseEnum(Class<E> type, String value) {
+        String name = value.trim().replace('-', '_').toUpperCase(Locale.ROOT);
+        for (E e : type.getEnumConstants()) {
+            if (e.name().equals(name)) {
+                return e;
+            }
+        }
+        StringBuilder names = new StringBuilder();
+        for (E e : type.getEnumConstants()) {
+            names.append(names.length() == 0 ? "" : ", ").append(e.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        }
+        throw new CommandLine.TypeConversionException("unknown value '" + value + "' (one of " + names + ")");
+    }
+
+    /** Parses a {@link DurationConverter} duration with an optional leading {@code -} or {@code +}. */
+    static final class SignedDurationConverter implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            String v = value.trim();
+            if (v.startsWith("-")) {
+                return new DurationConverter().convert(v.substring(1)).negated();
+            }
+            return new DurationConverter().convert(v.startsWith("+") ? v.substring(1) : v);
         }
     }
 

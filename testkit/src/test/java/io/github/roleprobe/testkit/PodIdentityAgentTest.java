@@ -166,9 +166,12 @@ class PodIdentityAgentTest {
             sim.applySystemProperties();
             long start = System.nanoTime();
             try (ContainerCredentialsProvider provider = ContainerCredentialsProvider.builder().build()) {
-                assertThatThrownBy(provider::resolveCredentials).isInstanceOf(SdkClientException.class);
+                assertThatThrownBy(provider::resolveCredentials).isInstanceOf(SdkClientException.class)
+                        .hasMessage("Failed to load credentials from metadata service.")
+                        .cause().isInstanceOf(java.net.SocketTimeoutException.class).hasMessage("Read timed out");
             }
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(9));
+            assertThat(sim.counters().agentRequests()).as("1 s read timeout, retried 5 times").isEqualTo(6);
             sim.makeAssociationConsistent();
             try (ContainerCredentialsProvider provider = ContainerCredentialsProvider.builder().build()) {
                 assertThat(provider.resolveCredentials().accessKeyId()).startsWith("ASIA");

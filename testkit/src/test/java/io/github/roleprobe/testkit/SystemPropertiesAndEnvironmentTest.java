@@ -34,6 +34,7 @@ class SystemPropertiesAndEnvironmentTest {
         }
         assertThat(System.getProperty("aws.roleArn")).isNull();
         assertThat(System.getProperty("aws.endpointUrlSts")).isNull();
+        assertThat(System.getProperty("aws.endpointUrlSqs")).isNull();
         assertThat(dir).doesNotExist();
     }
 
@@ -42,6 +43,8 @@ class SystemPropertiesAndEnvironmentTest {
         try (EksPodSimulator sim = EksPodSimulator.builder().podIdentity("arn:aws:iam::111122223333:role/orders").start()) {
             Map<String, String> p = sim.systemProperties();
 
+            assertThat(p).containsEntry("aws.endpointUrlSqs", sim.sqsEndpoint().toString());
+            assertThat(p.get("aws.endpointUrlSqs")).matches("http://127\\.0\\.0\\.1:\\d+");
             assertThat(p).containsKeys("aws.region", "aws.endpointUrlSts", "aws.ec2MetadataServiceEndpoint",
                     "aws.containerCredentialsFullUri", "aws.containerAuthorizationTokenFile",
                     "aws.sharedCredentialsFile", "aws.configFile").doesNotContainKeys("aws.roleArn", "aws.webIdentityTokenFile");
@@ -62,6 +65,7 @@ class SystemPropertiesAndEnvironmentTest {
             assertThat(env).contains(entry("AWS_REGION", "eu-west-1"), entry("AWS_STS_REGIONAL_ENDPOINTS", "regional"),
                     entry("AWS_ROLE_ARN", "arn:aws:iam::111122223333:role/irsa"),
                     entry("AWS_ENDPOINT_URL_STS", sim.stsEndpoint().toString()),
+                    entry("AWS_ENDPOINT_URL_SQS", sim.sqsEndpoint().toString()),
                     entry("AWS_EC2_METADATA_SERVICE_ENDPOINT", sim.imdsEndpoint().toString()),
                     entry("AWS_CONTAINER_CREDENTIALS_FULL_URI", sim.podIdentityAgentUri().toString()),
                     entry("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", sim.podIdentityTokenFile().toString()),

@@ -1,5 +1,7 @@
 package io.github.roleprobe.testkit.internal;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -19,8 +21,41 @@ public final class Counters {
     /** IMDS requests of any kind (token, role list, credentials, other metadata). */
     public final AtomicLong imdsRequests = new AtomicLong();
 
+    /** Requests of any kind received by SQS. */
+    public final AtomicLong sqsRequests = new AtomicLong();
+    /** SQS requests answered with an error (authentication, unknown operation or queue, bad input). */
+    public final AtomicLong sqsRejected = new AtomicLong();
+
+    private final Map<String, AtomicLong> sqsByCaller = new ConcurrentHashMap<>();
     private final AtomicInteger stsInFlight = new AtomicInteger();
     private final AtomicInteger maxStsInFlight = new AtomicInteger();
+
+    /**
+     * Counts one SQS request.
+     *
+     * @param callerArn the caller ARN of the credentials that signed it, or null if it names no key
+     *                  the simulator issued (or is not signed)
+     */
+    public void sqsRequest(String callerArn) {
+        sqsRequests.incrementAndGet();
+        if (callerArn != null) {
+            sqsByCaller.computeIfAbsent(callerArn, k -> new AtomicLong()).incrementAndGet();
+        }
+    }
+
+    /**
+     * @param callerArnPrefix a caller ARN or its start, e.g. {@code arn:aws:sts::111122223333:assumed-role/orders/}
+     * @return SQS requests signed with credentials whose caller ARN starts with it
+     */
+    public long sqsRequestsBy(String callerArnPrefix) {
+        long n = 0;
+        for (Map.Entry<String, AtomicLong> e : sqsByCaller.entrySet()) {
+            if (e.getKey().startsWith(callerArnPrefix)) {
+                n += e.getValue().get();
+            }
+        }
+        return n;
+    }
 
     /** Marks the start of an STS request and updates the high-water mark. */
     public void stsStarted() {
@@ -46,6 +81,9 @@ public final class Counters {
         agentRequests.set(0);
         imdsCredentialRequests.set(0);
         imdsRequests.set(0);
+        sqsRequests.set(0);
+        sqsRejected.set(0);
+        sqsByCaller.clear();
         maxStsInFlight.set(stsInFlight.get());
     }
 }

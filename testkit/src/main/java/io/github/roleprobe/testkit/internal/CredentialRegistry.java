@@ -46,8 +46,20 @@ public final class CredentialRegistry {
      * @return the new credentials, expiring after the configured lifetime (whole seconds)
      */
     public IssuedCredentials issue(String roleArn, String sessionName) {
+        return issue(roleArn, sessionName, clock.instant().plus(lifetime));
+    }
+
+    /**
+     * Mints and registers new credentials for a session of {@code roleArn} with a given expiration.
+     *
+     * @param roleArn     the IAM role ARN
+     * @param sessionName the role session name
+     * @param expiresAt   when they expire (truncated to whole seconds); may be in the past
+     * @return the new credentials
+     */
+    public IssuedCredentials issue(String roleArn, String sessionName, Instant expiresAt) {
         String roleId = roleIds.computeIfAbsent(roleArn.toLowerCase(Locale.ROOT), k -> "AROA" + randomOf(UPPER_ALNUM, 17));
-        Instant expiration = clock.instant().plus(lifetime).truncatedTo(ChronoUnit.SECONDS);
+        Instant expiration = expiresAt.truncatedTo(ChronoUnit.SECONDS);
         IssuedCredentials c = new IssuedCredentials("ASIA" + randomOf(UPPER_ALNUM, 16), randomOf(SECRET_CHARS, 40),
                 randomToken(320), expiration, roleArn, roleId, sessionName);
         secrets.add(c.secretAccessKey());

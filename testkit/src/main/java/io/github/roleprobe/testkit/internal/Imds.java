@@ -8,6 +8,7 @@ import io.github.roleprobe.testkit.ImdsMode;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -15,7 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * EC2 instance metadata service, IMDSv2 only (tokens required, as EKS node groups are set up):
  * {@code PUT /latest/api/token}, then {@code /latest/meta-data/iam/security-credentials/} (role
  * name) and {@code .../security-credentials/<role>} (credential document), plus
- * {@code instance-id} and {@code placement/region}. {@code security-credentials-extended/} answers
+ * {@code instance-id}, {@code placement/region}, {@code placement/availability-zone} and
+ * {@code /latest/dynamic/instance-identity/document} (where the SDKs look for a region). {@code security-credentials-extended/} answers
  * 404 so that SDKs that try it first fall back. The mode can change while running. Thread-safe.
  */
 public final class Imds implements HttpHandler, AutoCloseable {
@@ -133,9 +135,28 @@ public final class Imds implements HttpHandler, AutoCloseable {
             Exchanges.sendText(exchange, 200, config.instanceId());
         } else if ("/latest/meta-data/placement/region".equals(path)) {
             Exchanges.sendText(exchange, 200, config.region());
+        } else if ("/latest/meta-data/placement/availability-zone".equals(path)) {
+            Exchanges.sendText(exchange, 200, config.region() + "a");
+        } else if ("/latest/dynamic/instance-identity/document".equals(path)) {
+            Exchanges.send(exchange, 200, "text/plain", instanceIdentityDocument());
         } else {
             Exchanges.sendText(exchange, 404, "Not Found");
         }
+    }
+
+    /** The document the AWS SDKs read the region from when no region is configured. */
+    private byte[] instanceIdentityDocument() {
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put("accountId", config.accountId());
+        d.put("architecture", "x86_64");
+        d.put("availabilityZone", config.region() + "a");
+        d.put("imageId", "ami-0123456789abcdef0");
+        d.put("instanceId", config.instanceId());
+        d.put("instanceType", "m5.large");
+        d.put("privateIp", "10.0.0.10");
+        d.put("region", config.region());
+        d.put("version", "2017-09-30");
+        return Json.object(d);
     }
 
     private void token(HttpExchange exchange, String method) throws IOException {

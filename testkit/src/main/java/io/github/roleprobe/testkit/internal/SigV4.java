@@ -91,14 +91,14 @@ public final class SigV4 {
         if (amzDate == null) {
             return Optional.of("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.");
         }
-        Instant signedAt;
-        try {
-            signedAt = LocalDateTime.parse(amzDate, AMZ_DATE).toInstant(ZoneOffset.UTC);
-        } catch (DateTimeParseException e) {
+        Optional<Instant> parsed = parseAmzDate(amzDate);
+        if (parsed.isEmpty()) {
             return Optional.of("Invalid X-Amz-Date " + amzDate);
         }
-        if (Duration.between(signedAt, now).abs().compareTo(MAX_SKEW) > 0) {
-            return Optional.of("Signature expired: " + amzDate + " is now earlier than the allowed skew of 15 minutes.");
+        Instant signedAt = parsed.get();
+        Optional<String> skew = skewMessage(amzDate, signedAt, now);
+        if (skew.isPresent()) {
+            return skew;
         }
         if (!amzDate.startsWith(auth.date())) {
             return Optional.of("Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '"
@@ -141,6 +141,51 @@ public final class SigV4 {
                 auth.signature().getBytes(StandardCharsets.US_ASCII))) {
             return Optional.of("The request signature we calculated does not match the signature you provided. "
                     + "Check your AWS Secret Access Key and signing method. Consult the service documentation for details.");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * @param amzDate an {@code X-Amz-Date} value such as {@code 20261203T101500Z}, may be null
+     * @return the instant it names, or empty if it is null or not of that form
+     */
+    public static Optional<Instant> parseAmzDate(String amzDate) {
+        if (amzDate == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(LocalDateTime.parse(amzDate, AMZ_DATE).toInstant(ZoneOffset.UTC));
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * @param instant a point in time
+     * @return it as an {@code X-Amz-Date}, {@code yyyyMMdd'T'HHmmss'Z'} in UTC, e.g. {@code 20261203T101500Z}
+     */
+    public static String amzDate(Instant instant) {
+        return AMZ_DATE.format(instant.atOffset(ZoneOffset.UTC));
+    }
+
+    /**
+     * The message AWS answers when a request's {@code X-Amz-Date} is more than 15 minutes away from
+     * the service's clock, e.g. {@code Signature expired: 20261203T101500Z is now earlier than
+     * 20261203T102000Z (20261203T103500Z - 15 min.)}.
+     *
+     * @param amzDate  the request's {@code X-Amz-Date} as sent
+     * @param signedAt the same, parsed
+     * @param now      the service's clock
+     * @return the message, or empty if the request is within the allowed skew
+     */
+    public static Optional<String> skewMessage(String amzDate, Instant signedAt, Instant now) {
+        if (signedAt.isBefore(now.minus(MAX_SKEW))) {
+            return Optional.of("Signature expired: " + amzDate + " is now earlier than " + amzDate(now.minus(MAX_SKEW))
+                    + " (" + amzDate(now) + " - 15 min.)");
+        }
+        if (signedAt.isAfter(now.plus(MAX_SKEW))) {
+            return Optional.of("Signature not yet current: " + amzDate + " is still later than "
+                    + amzDate(now.plus(MAX_SKEW)) + " (" + amzDate(now) + " + 15 min.)");
         }
         return Optional.empty();
     }

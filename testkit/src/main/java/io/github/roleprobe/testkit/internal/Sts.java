@@ -8,9 +8,9 @@ import io.github.roleprobe.testkit.StsFailure;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.List;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
@@ -23,6 +23,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 public final class Sts implements HttpHandler {
 
     private static final String XML = "text/xml";
+    /** How far ahead of the request's {@code X-Amz-Date} STS's clock is for a queued clock-skew failure. */
+    private static final Duration QUEUED_SKEW = Duration.ofMinutes(20);
 
     private final ScenarioConfig config;
     private final CredentialRegistry registry;
@@ -31,6 +33,7 @@ public final class Sts implements HttpHandler {
     private final Clock clock;
     private final String webIdentityToken;
     private final String oidcProvider;
+    private final SignedRequestCheck authentication;
     private final ConcurrentLinkedQueue<StsFailure> pendingFailures = new ConcurrentLinkedQueue<>();
     private volatile boolean down;
 
@@ -39,7 +42,8 @@ public final class Sts implements HttpHandler {
      * @param registry         identifies callers and mints web identity credentials
      * @param counters         request counters
      * @param holds            ends latency waits on close
-     * @param clock            time source
+     * @param clock            STS's own clock (the simulator's clock plus its STS clock offset): judges
+     *                         {@code X-Amz-Date} (15 minutes either way) and credential expiry
      * @param webIdentityToken the IRSA token file's content, or null without IRSA
      * @param oidcProvider     the cluster's OIDC provider ({@code oidc.eks.<region>.amazonaws.com/id/<id>})
      */
@@ -52,6 +56,7 @@ public final class Sts implements HttpHandler {
         this.clock = clock;
         this.webIdentityToken = webIdentityToken;
         this.oidcProvider = oidcProvider;
+        this.authentication = new SignedRequestCheck(registry, config.region(), "sts");
         failNext(config.stsFailFirst(), config.stsFailFirstWith());
     }
 
@@ -116,44 +121,26 @@ public final class Sts implements HttpHandler {
     }
 
     private void getCallerIdentity(HttpExchange exchange, byte[] body, String requestId) throws IOException {
-        String header = exchange.getRequestHeaders().getFirst("Authorization");
-        if (header == null) {
-            error(exchange, 403, true, "MissingAuthenticationToken", "Request is missing Authentication Token", requestId);
+        SignedRequestCheck.Outcome outcome = authentication.check(exchange, body, clock.instant());
+        if (!outcome.authenticated()) {
+            rejected(exchange, outcome, requestId);
             return;
         }
-        Optional<SigV4.Authorization> auth = SigV4.parse(header);
-        if (auth.isEmpty()) {
-            error(exchange, 400, true, "IncompleteSignature",
-                    "Authorization header requires 'Credential', 'Signature' and 'SignedHeaders' parameters", requestId);
-            return;
+        Exchanges.send(exchange, 200, XML, StsXml.getCallerIdentity(outcome.signer().orElseThrow(), requestId));
+    }
+
+    private static void rejected(HttpExchange exchange, SignedRequestCheck.Outcome outcome, String requestId)
+            throws IOException {
+        switch (outcome.failure()) {
+            case MISSING_AUTHENTICATION -> error(exchange, 403, true, "MissingAuthenticationToken", outcome.detail(), requestId);
+            case INCOMPLETE_SIGNATURE -> error(exchange, 400, true, "IncompleteSignature", outcome.detail(), requestId);
+            case INVALID_CLIENT_TOKEN -> error(exchange, 403, true, "InvalidClientTokenId", outcome.detail(), requestId);
+            case WRONG_REGION, WRONG_SERVICE -> error(exchange, 403, true, "SignatureDoesNotMatch",
+                    "Credential should be scoped to a valid region and service, not '" + outcome.detail() + "'.", requestId);
+            case SIGNATURE_DOES_NOT_MATCH -> error(exchange, 403, true, "SignatureDoesNotMatch", outcome.detail(), requestId);
+            case EXPIRED_TOKEN -> error(exchange, 400, true, "ExpiredToken", outcome.detail(), requestId);
+            default -> throw new IllegalStateException("unknown failure " + outcome.failure());
         }
-        Optional<IssuedCredentials> caller = registry.find(auth.get().accessKeyId());
-        String token = exchange.getRequestHeaders().getFirst("X-Amz-Security-Token");
-        if (caller.isEmpty() || token == null || !token.equals(caller.get().sessionToken())) {
-            error(exchange, 403, true, "InvalidClientTokenId", "The security token included in the request is invalid.",
-                    requestId);
-            return;
-        }
-        if (!"sts".equals(auth.get().service()) || !config.region().equals(auth.get().region())) {
-            error(exchange, 403, true, "SignatureDoesNotMatch", "Credential should be scoped to a valid region and service, not '"
-                    + auth.get().region() + "/" + auth.get().service() + "'.", requestId);
-            return;
-        }
-        Optional<String> badSignature = SigV4.verify(auth.get(), caller.get().secretAccessKey(),
-                exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), exchange.getRequestURI().getRawQuery(),
-                name -> {
-                    List<String> v = exchange.getRequestHeaders().get(name);
-                    return v == null ? null : List.copyOf(v);
-                }, body, clock.instant());
-        if (badSignature.isPresent()) {
-            error(exchange, 403, true, "SignatureDoesNotMatch", badSignature.get(), requestId);
-            return;
-        }
-        if (!clock.instant().isBefore(caller.get().expiration())) {
-            error(exchange, 400, true, "ExpiredToken", "The security token included in the request is expired", requestId);
-            return;
-        }
-        Exchanges.send(exchange, 200, XML, StsXml.getCallerIdentity(caller.get(), requestId));
     }
 
     private void assumeRoleWithWebIdentity(HttpExchange exchange, Map<String, String> params, String requestId)
@@ -194,6 +181,17 @@ public final class Sts implements HttpHandler {
                     "Service is unavailable. Please try again later.", requestId);
             case EXPIRED_TOKEN -> error(exchange, 400, true, "ExpiredToken",
                     "The security token included in the request is expired", requestId);
+            case CLOCK_SKEW_SIGNATURE_EXPIRED -> {
+                String sent = exchange.getRequestHeaders().getFirst("X-Amz-Date");
+                Instant signedAt = SigV4.parseAmzDate(sent).orElse(null);
+                if (signedAt == null) {
+                    signedAt = clock.instant();
+                    sent = SigV4.amzDate(signedAt);
+                }
+                error(exchange, 403, true, "SignatureDoesNotMatch",
+                        SigV4.skewMessage(sent, signedAt, signedAt.plus(QUEUED_SKEW)).orElseThrow(), requestId);
+            }
+            case REQUEST_EXPIRED -> error(exchange, 400, true, "RequestExpired", "Request has expired.", requestId);
             case MALFORMED -> Exchanges.send(exchange, 200, XML,
                     "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><GetCallerIdentityResult><Arn>"
                             .getBytes(StandardCharsets.UTF_8));

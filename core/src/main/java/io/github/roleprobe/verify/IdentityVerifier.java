@@ -143,7 +143,14 @@ public final class IdentityVerifier implements AutoCloseable {
 
     // Confined to the verifier thread.
     private CredentialSource confirmedSource;
+    /** Failed attempts in a row that sent nothing to STS: the exponent of the local backoff. */
     private int consecutiveFailures;
+    /**
+     * Failed attempts since the last confirmation that sent (or may have sent) requests to STS: the exponent of
+     * the STS backoff and what makes a failure persistent. Attempts that send nothing neither raise nor reset it,
+     * so a pod that waits for its association without calling STS is not treated as failing persistently.
+     */
+    private int stsFailures;
     private StsCallResult lastStsCall;
     private boolean calledSts;
     private boolean resolutionFailed;
@@ -625,6 +632,7 @@ public final class IdentityVerifier implements AutoCloseable {
                 b.firstVerified(now);
             }
             consecutiveFailures = 0;
+            stsFailures = 0;
             return new Next(finish(previous, b), nextRefresh(confirmed, now));
         }
         credentials.unpin();
@@ -705,11 +713,12 @@ public final class IdentityVerifier implements AutoCloseable {
         if (!sentToSts) {
             return backoff.delay(consecutiveFailures++, localBackoffCap);
         }
-        if (lastStsCall == StsCallResult.THROTTLED) {
+        consecutiveFailures = 0;
+        if (calledSts && lastStsCall == StsCallResult.THROTTLED) {
             // STS says the account's quota is spent: back off as for a persistent failure at once.
-            consecutiveFailures = Math.max(consecutiveFailures, RoleProbeConfig.PERSISTENT_AFTER_ATTEMPTS);
+            stsFailures = Math.max(stsFailures, RoleProbeConfig.PERSISTENT_AFTER_ATTEMPTS);
         }
-        return backoff.stsDelay(consecutiveFailures++, config.backoffMax(), RoleProbeConfig.PERSISTENT_AFTER_ATTEMPTS,
+        return backoff.stsDelay(stsFailures++, config.backoffMax(), RoleProbeConfig.PERSISTENT_AFTER_ATTEMPTS,
                 config.backoffPersistentMax());
     }
 

@@ -108,6 +108,26 @@ class PersistentFailureBackoffTest {
     }
 
     @Test
+    void aPodThatWaitedForItsAssociationWithoutCallingStsIsNotTreatedAsFailingPersistentlyWhenStsThrottlesOnce() {
+        // Regression: 40 attempts on the node role (its key known after one call) used to count as persistent
+        // STS failures, so one Throttling afterwards made the pod wait minutes after its association took effect.
+        start(EksPodSimulator.builder().podIdentity(ORDERS).associationConsistentAfter(Duration.ofDays(1)),
+                RoleProbeConfig.builder().roleArns(List.of(ORDERS)).build());
+        runAttempts(40);
+        assertThat(verifier.snapshot().wrongIdentityKind()).contains(WrongIdentityKind.NODE_ROLE);
+        assertThat(pod.counters().stsRequests()).isEqualTo(1);
+
+        pod.stsFailNext(1, StsFailure.THROTTLING);
+        pod.makeAssociationConsistent();
+        List<Duration> waits = runAttempts(2);
+
+        // The throttled attempt backs off as the first persistent step (floor of 2 × backoff.max / 2), not minutes.
+        assertThat(waits.get(0)).isEqualTo(Duration.ofSeconds(5));
+        assertThat(verifier.snapshot().state()).isEqualTo(VerificationState.VERIFIED);
+        assertThat(pod.counters().stsRequests()).isEqualTo(3).isEqualTo(verifier.snapshot().stsCalls());
+    }
+
+    @Test
     void anIrsaRoleThatFailsToAssumeBacksOffToThePersistentCeilingAfterTwelveAttempts() {
         start(EksPodSimulator.builder().irsa(ORDERS).imds(ImdsMode.ABSENT)
                 .stsFailFirst(10_000, StsFailure.SERVICE_UNAVAILABLE_503),

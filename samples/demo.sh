@@ -57,7 +57,8 @@ case "$SCENARIO" in
   *) echo "unknown scenario: $SCENARIO" >&2; usage; exit 2 ;;
 esac
 
-# What differs between the sample apps. STATE_PATH: where the verifier's state and details are read;
+# What differs between the sample apps. HOST_PORT_PROPS: 127.0.0.1, port 0 (the kernel picks a free port as the app
+# binds it). STATE_PATH: where the verifier's state and details are read;
 # empty means from the readiness (else liveness) answer itself. Spring Boot's probe groups answer only
 # {"status": ...}, so the Spring app's details come from the roleProbe health component.
 # *_ENV: the environment variable names of sample.warm-up-credentials and role-probe.liveness-grace
@@ -69,7 +70,7 @@ case "$APP_NAME" in
     READINESS_PATH="/health/readiness"
     LIVENESS_PATH="/health/liveness"
     STATE_PATH=""
-    HOST_PORT_PROPS=(-Dmicronaut.server.host=127.0.0.1 -Dmicronaut.server.port=)
+    HOST_PORT_PROPS=(-Dmicronaut.server.host=127.0.0.1 -Dmicronaut.server.port=0)
     WARM_UP_ENV="SAMPLE_WARM_UP_CREDENTIALS"
     WARM_UP_CLIENT_ENV="SAMPLE_WARM_UP_CLIENT"
     GRACE_ENV="ROLE_PROBE_LIVENESS_GRACE"
@@ -80,7 +81,7 @@ case "$APP_NAME" in
     READINESS_PATH="/actuator/health/readiness"
     LIVENESS_PATH="/actuator/health/liveness"
     STATE_PATH="/actuator/health/roleProbe"
-    HOST_PORT_PROPS=(-Dserver.address=127.0.0.1 -Dserver.port=)
+    HOST_PORT_PROPS=(-Dserver.address=127.0.0.1 -Dserver.port=0)
     WARM_UP_ENV="SAMPLE_WARMUPCREDENTIALS"
     WARM_UP_CLIENT_ENV="SAMPLE_WARMUPCLIENT"
     GRACE_ENV="ROLEPROBE_LIVENESSGRACE"
@@ -194,19 +195,22 @@ grep '^export ' "$SIM_OUT" | sed 's/^/    /'
 # ---------------------------------------------------------------------------------------------
 # App. A clean environment: nothing AWS_* or KUBERNETES_SERVICE_* from the caller's shell, then
 # exactly what the simulated pod would get.
-free_port() {
-  local p
-  for _ in $(seq 1 100); do
-    p=$(( 20000 + RANDOM % 40000 ))
-    if ! (exec 4<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return 0; fi
-  done
-  echo "no free port found" >&2; return 1
-}
-PORT="$(free_port)"
-BASE="http://127.0.0.1:$PORT"
+# The app binds port 0 and, once it listens, writes the port it got to PORT_FILE (sample.port-file, see
+# samples/README.md). A port picked here and bound later by the app could be taken in between, for example as the
+# local port of another process's outgoing connection.
+PORT_FILE="$WORK/app.port"
+PORT=""; BASE=""
 APP_OUT="$WORK/app.log"
+app_port() { # sets PORT and BASE once the app has written its port file; true when they are set
+  if [[ -z "$PORT" && -s "$PORT_FILE" ]]; then
+    # Spring Boot creates the file, then writes it: -s skips the empty file of that moment.
+    local p; p="$(tr -d '[:space:]' <"$PORT_FILE")"
+    [[ "$p" =~ ^[1-9][0-9]*$ ]] && { PORT="$p"; BASE="http://127.0.0.1:$PORT"; }
+  fi
+  [[ -n "$PORT" ]]
+}
 
-APP_PROPS=("${HOST_PORT_PROPS[0]}" "${HOST_PORT_PROPS[1]}$PORT")
+APP_PROPS=("${HOST_PORT_PROPS[@]}" "-Dsample.port-file=$PORT_FILE")
 APP_ENV=(ROLE_PROBE_ROLE_ARN="$ROLE_ARN")
 if [[ "$SCENARIO" == stuck-on-node-role ]]; then
   APP_ENV+=("$WARM_UP_ENV=true" "$GRACE_ENV=$LIVENESS_GRACE")
@@ -214,7 +218,7 @@ elif [[ "$SCENARIO" == stuck-client ]]; then
   APP_ENV+=("$WARM_UP_CLIENT_ENV=true" "$GRACE_ENV=$LIVENESS_GRACE")
 fi
 
-log "==> starting the $APP_NAME sample on $BASE${APP_ENV[*]:+ with ${APP_ENV[*]}}"
+log "==> starting the $APP_NAME sample on 127.0.0.1, port 0 (the kernel picks it)${APP_ENV[*]:+ with ${APP_ENV[*]}}"
 (
   while IFS= read -r name; do unset "$name"; done < <(compgen -e | grep -E '^(AWS_|KUBERNETES_SERVICE_)' || true)
   while IFS='=' read -r key value; do
@@ -241,7 +245,8 @@ state_of() { # state_of FILE : sets STATE and WRONG from a health JSON body
   [[ "$STATE" == WRONG_IDENTITY ]] && WRONG="$(json_field wrongIdentity <"$1")"
   return 0
 }
-probe() { # probe PATH BODYFILE -> prints the status code, 000 when nothing answered
+probe() { # probe PATH BODYFILE -> prints the status code, 000 when nothing answered (or the app has no port yet)
+  [[ -n "$PORT" ]] || { echo 000; return 0; }
   curl -s -o "$2" -w '%{http_code}' --max-time 2 "$BASE$1" 2>/dev/null || true
 }
 elapsed() { local ms=$(( $(now_ms) - T0 )); printf '%3d.%01ds' $(( ms / 1000 )) $(( (ms % 1000) / 100 )); }
@@ -254,6 +259,7 @@ log "    time  probes                        verifier state"
 RESULT=1
 STATE=""; WRONG=""; READY=""; LIVE=""; STREAK=0; MARKED=0; DEADLINE=$(( T0 + TIMEOUT_S * 1000 )); NEXT=$(now_ms)
 while true; do
+  app_port || true   # here, not in probe: that runs in a subshell
   READY="$(probe "$READINESS_PATH" "$WORK/readiness.json")"
   LIVE="$(probe "$LIVENESS_PATH" "$WORK/liveness.json")"
   STATE=""; WRONG=""
@@ -305,8 +311,10 @@ done
 # ---------------------------------------------------------------------------------------------
 # Outcome.
 detail() { json_field "$1" <"$STATE_FILE"; }
-WHOAMI="$(curl -s --max-time 5 "$BASE$WHOAMI_PATH" 2>/dev/null || true)"
+WHOAMI=""
+app_port && WHOAMI="$(curl -s --max-time 5 "$BASE$WHOAMI_PATH" 2>/dev/null || true)"
 log ""
+[[ -n "$BASE" ]] && log "  the app listened on $BASE"
 log "  GET $WHOAMI_PATH (the app's own STS client): ${WHOAMI:-no answer}"
 [[ -n "$(detail reason)" ]] && log "  reason: $(detail reason)"
 [[ "$STATE" != VERIFIED && -n "$(detail remedy)" ]] && log "  remedy: $(detail remedy)"
@@ -315,6 +323,7 @@ log ""
 
 if [[ $RESULT != 0 ]]; then
   log "FAIL [$LABEL]: expected outcome not reached; last readiness=$READY liveness=$LIVE state=${STATE:--}${WRONG:+/$WRONG}"
+  [[ -z "$PORT" ]] && log "  the app wrote no port to $PORT_FILE (a jar built before sample.port-file existed? run without DEMO_SKIP_BUILD)"
   log "--- app log (tail) ---"; tail -n 40 "$APP_OUT" | sed 's/^/    /'
   log "--- simulator log (tail) ---"; tail -n 20 "$SIM_OUT" | sed 's/^/    /'
   exit 1

@@ -35,9 +35,10 @@ fi
 
 build
 start_simulator
-P_WITH="$(free_port)"; P_WITHOUT="$(free_port)"
-start_app with "$P_WITH" true "$(details_option "$DETAILS")"; PID_WITH=$APP_PID
-start_app without "$P_WITHOUT" false "$(details_option "$DETAILS")"; PID_WITHOUT=$APP_PID
+start_app with true "$(details_option "$DETAILS")"; PID_WITH=$APP_PID
+start_app without false "$(details_option "$DETAILS")"; PID_WITHOUT=$APP_PID
+P_WITH="$(await_port with 180)" || { echo "with: no port"; tail -30 "$WORK/with.log"; exit 1; }
+P_WITHOUT="$(await_port without 180)" || { echo "without: no port"; tail -30 "$WORK/without.log"; exit 1; }
 wait_status "http://127.0.0.1:$P_WITH$READINESS_PATH" 200 180 || { echo "with: not ready"; tail -30 "$WORK/with.log"; exit 1; }
 wait_status "http://127.0.0.1:$P_WITHOUT$READINESS_PATH" 200 180 || { echo "without: not ready"; tail -30 "$WORK/without.log"; exit 1; }
 echo "# $APP, details $DETAILS; apps on CPU ${APP_CPUS:-any}, wrk on CPU ${LOAD_CPUS:-any}; readiness bodies:"

@@ -82,11 +82,24 @@ start_simulator() {
   echo "simulator not ready" >&2; cat "$WORK/simulator.log" >&2; return 1
 }
 
-free_port() {
-  local p
-  for _ in $(seq 1 100); do
-    p=$(( 20000 + RANDOM % 40000 ))
-    if ! (exec 4<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return 0; fi
+# port_of NAME: the port app NAME listens on, from the port file it writes once it listens; nothing while it has
+# not. start_app gives every app port 0: the kernel picks a free port as the app binds it, where a port picked
+# here and bound later could be taken in between (for example as the local port of another outgoing connection).
+port_of() {
+  local f="$WORK/$1.port" p
+  [[ -s "$f" ]] || return 0   # Spring Boot creates the file, then writes it
+  p="$(tr -d '[:space:]' <"$f")"
+  [[ "$p" =~ ^[1-9][0-9]*$ ]] && echo "$p"
+  return 0
+}
+
+# await_port NAME TIMEOUT_S: prints the port of app NAME once it listens; fails after TIMEOUT_S.
+await_port() {
+  local deadline=$(( $(now_ms) + $2 * 1000 )) p
+  while [[ $(now_ms) -lt $deadline ]]; do
+    p="$(port_of "$1")"
+    [[ -n "$p" ]] && { echo "$p"; return 0; }
+    sleep 0.01
   done
   return 1
 }
@@ -105,19 +118,21 @@ startup_ms() {
   grep -o "$STARTUP_LOG_RE" "$1" | head -1 | awk '{for (i=1;i<=NF;i++) if ($i ~ /^[0-9.]+(ms)?$/) {v=$i; sub(/ms$/,"",v); if ($0 ~ /seconds/) v=v*1000; printf "%.0f\n", v; exit}}'
 }
 
-# start_app NAME PORT ENABLED [extra -D options...]: starts the sample in the simulated pod's environment;
-# sets APP_PID. ENABLED=false sets role-probe.enabled=false (the same jar, role-probe switched off).
+# start_app NAME ENABLED [extra -D options...]: starts the sample in the simulated pod's environment, on port 0
+# (port_of NAME tells the port once it listens); sets APP_PID. ENABLED=false sets role-probe.enabled=false (the
+# same jar, role-probe switched off).
 start_app() {
-  local name="$1" port="$2" enabled="$3"; shift 3
+  local name="$1" enabled="$2"; shift 2
   (
     while IFS= read -r v; do unset "$v"; done < <(compgen -e | grep -E '^(AWS_|KUBERNETES_SERVICE_)' || true)
     while IFS='=' read -r key value; do [[ -n "$key" ]] && export "$key=$value"; done <"$SIM_ENV_FILE"
     export ROLE_PROBE_ROLE_ARN="$ROLE_ARN"
     if [[ "$APP" == spring ]]; then
-      server=(-Dserver.address=127.0.0.1 -Dserver.port="$port")
+      server=(-Dserver.address=127.0.0.1 -Dserver.port=0)
     else
-      server=(-Dmicronaut.server.host=127.0.0.1 -Dmicronaut.server.port="$port")
+      server=(-Dmicronaut.server.host=127.0.0.1 -Dmicronaut.server.port=0)
     fi
+    server+=("-Dsample.port-file=$WORK/$name.port")
     exec ${APP_CPUS:+taskset -c "$APP_CPUS"} "$JAVA" ${PERF_JVM_OPTS:--Xms256m -Xmx256m} "${server[@]}" \
       -Drole-probe.enabled="$enabled" "$@" -jar "$APP_JAR" </dev/null
   ) >"$WORK/$name.log" 2>&1 &

@@ -16,10 +16,16 @@ RUNS="${PERF_RUNS:-8}"
 build
 start_simulator
 
-first_answer() { # polls every 10 ms until the port answers HTTP at all
-  local url="$1" deadline=$(( $(now_ms) + 120000 ))
+# first_answer NAME: polls every 10 ms until app NAME has written its port file (sets port) and that port answers
+# HTTP at all. The app writes the file right after it bound the port (Micronaut's ServerStartupEvent, Spring Boot's
+# WebServerInitializedEvent), in both variants alike.
+first_answer() {
+  local deadline=$(( $(now_ms) + 120000 ))
+  port=""
   while [[ $(now_ms) -lt $deadline ]]; do
-    [[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$url" 2>/dev/null || true)" != 000 ]] && return 0
+    [[ -z "$port" ]] && port="$(port_of "$1")"
+    [[ -n "$port" && "$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "http://127.0.0.1:$port$LIVENESS_PATH" \
+      2>/dev/null || true)" != 000 ]] && return 0
     sleep 0.01
   done
   return 1
@@ -32,11 +38,11 @@ echo "|---|---|---|---|---|---|---|---|---|---|"
 for r in $(seq 1 "$RUNS"); do
   if (( r % 2 )); then order="true false"; else order="false true"; fi
   for enabled in $order; do
-    port="$(free_port)"; l="$(load)"
+    l="$(load)"
     t0=$(now_ms)
-    start_app "run$r-$enabled" "$port" "$enabled"
+    start_app "run$r-$enabled" "$enabled"
     pid=$APP_PID
-    first_answer "http://127.0.0.1:$port$LIVENESS_PATH" || { tail -30 "$WORK/run$r-$enabled.log"; exit 1; }
+    first_answer "run$r-$enabled" || { tail -30 "$WORK/run$r-$enabled.log"; exit 1; }
     t1=$(now_ms)
     cpu=$(awk -v hz="$(getconf CLK_TCK)" '{printf "%.0f", ($14 + $15) * 1000 / hz}' "/proc/$pid/stat")
     wait_status "http://127.0.0.1:$port$READINESS_PATH" 200 60 || { tail -30 "$WORK/run$r-$enabled.log"; exit 1; }

@@ -57,7 +57,7 @@ final class RunningApp implements AutoCloseable {
      */
     static ApplicationContext startContext(Map<String, Object> properties, Object... singletons) {
         Map<String, Object> all = new HashMap<>();
-        all.put("micronaut.server.port", -1);
+        all.put("micronaut.server.port", -1); // Micronaut 4.10 binds port 0 for -1 (NettyHttpServer.bind): no race
         all.put("micronaut.server.host", "127.0.0.1");
         all.putAll(properties);
         return ApplicationContext.builder()

@@ -431,11 +431,13 @@ public final class EksPodSimulator implements AutoCloseable {
     }
 
     /**
-     * Changes IMDS behaviour while running ({@link ImdsMode#ABSENT} stops listening on its port).
+     * Changes IMDS behaviour while running ({@link ImdsMode#ABSENT} stops listening on its port, which
+     * stays reserved for IMDS: connections are refused, and the port is not handed to anyone else).
      *
      * @param mode the new mode
      * @throws IllegalStateException if closed
-     * @throws java.io.UncheckedIOException if the port was taken by someone else meanwhile
+     * @throws java.io.UncheckedIOException only on an OS that cannot keep the port reserved while IMDS
+     *         listens on it (not Linux), if another process took the port in the moment between
      */
     public void setImdsMode(ImdsMode mode) {
         imds.setMode(Objects.requireNonNull(mode, "mode"));

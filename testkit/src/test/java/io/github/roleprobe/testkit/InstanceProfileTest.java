@@ -5,6 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.net.BindException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -72,6 +80,50 @@ class InstanceProfileTest {
             }
             assertThat(sim.counters().imdsRequests()).isZero();
         }
+    }
+
+    @Test
+    void absentImdsKeepsItsPortReservedAndServesItAgainWhenSwitched() throws Exception {
+        try (EksPodSimulator sim = EksPodSimulator.builder().imds(ImdsMode.ABSENT).start()) {
+            URI endpoint = sim.imdsEndpoint();
+            int port = endpoint.getPort();
+            assertRefusedAndReserved(port);
+
+            sim.setImdsMode(ImdsMode.NODE_ROLE);
+            assertThat(sim.imdsEndpoint()).isEqualTo(endpoint);
+            assertThat(tokenStatus(endpoint)).isEqualTo(200);
+
+            sim.setImdsMode(ImdsMode.ABSENT);
+            assertRefusedAndReserved(port);
+
+            sim.setImdsMode(ImdsMode.BLACK_HOLE);
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 2000); // accepted
+            }
+            sim.setImdsMode(ImdsMode.NODE_ROLE);
+            assertThat(tokenStatus(endpoint)).isEqualTo(200);
+            assertThat(sim.counters().imdsRequests()).isEqualTo(2);
+        }
+    }
+
+    /** Nothing listens, yet the port is not free: a bind that does not share ports fails. */
+    private static void assertRefusedAndReserved(int port) throws IOException {
+        try (Socket s = new Socket()) {
+            assertThatThrownBy(() -> s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 2000))
+                    .isInstanceOf(ConnectException.class);
+        }
+        try (ServerSocket other = new ServerSocket()) {
+            other.setReuseAddress(false);
+            assertThatThrownBy(() -> other.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port)))
+                    .isInstanceOf(BindException.class);
+        }
+    }
+
+    private static int tokenStatus(URI imds) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(imds + "/latest/api/token"))
+                        .header("x-aws-ec2-metadata-token-ttl-seconds", "60")
+                        .PUT(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding())
+                .statusCode();
     }
 
     @Test

@@ -9,14 +9,14 @@ import io.github.roleprobe.testkit.EksPodSimulator;
 import io.github.roleprobe.testkit.ImdsMode;
 import io.github.roleprobe.testkit.StsFailure;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,6 +28,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -60,6 +62,9 @@ class PrometheusScrapeTest {
     private static final String PAYMENTS_ROLE = "arn:aws:iam::111122223333:role/payments";
     private static final String SHIPPING_ROLE = "arn:aws:iam::111122223333:role/shipping";
     private static final Duration WAIT = Duration.ofSeconds(90);
+    /** The address Prometheus' web listener got, e.g. {@code msg="Listening on" address=127.0.0.1:41231}. */
+    private static final Pattern PROMETHEUS_LISTENING =
+            Pattern.compile("msg=\"Listening on\".*?\\baddress=127\\.0\\.0\\.1:(\\d+)");
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final ObjectMapper json = new ObjectMapper();
@@ -84,10 +89,33 @@ class PrometheusScrapeTest {
     private Instant consistentAt;
     private Instant verifiedSeenAt;
 
-    /** A running sample; {@code healthPrefix} is {@code /health} (Micronaut) or {@code /actuator/health} (Spring Boot). */
-    record App(String name, int port, Process process, Path log, String healthPrefix) {
+    /**
+     * A running sample; {@code healthPrefix} is {@code /health} (Micronaut) or {@code /actuator/health} (Spring Boot).
+     * It binds port 0 and writes the port it got to {@code portFile} once it listens (its {@code sample.port-file}).
+     */
+    record App(String name, Path portFile, Process process, Path log, String healthPrefix) {
+        /** @return the port the app listens on, 0 while it has not written it yet */
+        int portIfListening() {
+            try {
+                String text = java.nio.file.Files.readString(portFile).strip();
+                return text.matches("[1-9][0-9]{0,4}") ? Integer.parseInt(text) : 0; // Spring Boot: created, then written
+            } catch (NoSuchFileException e) {
+                return 0;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        int port() {
+            int port = portIfListening();
+            if (port == 0) {
+                throw new IllegalStateException(name + " does not listen yet: no port in " + portFile);
+            }
+            return port;
+        }
+
         URI uri(String path) {
-            return URI.create("http://127.0.0.1:" + port + path);
+            return URI.create("http://127.0.0.1:" + port() + path);
         }
     }
 
@@ -316,11 +344,11 @@ class PrometheusScrapeTest {
 
     private App startJar(String name, String roleArn, EksPodSimulator pod, Path jar, String hostProperty,
             String portProperty, String nameProperty, String healthPath) throws IOException {
-        int port = freePort();
         Path log = work.resolve(name + ".log");
+        Path portFile = work.resolve(name + ".port");
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx192m", "-XX:TieredStopAtLevel=1",
-                "-D" + hostProperty + "=127.0.0.1", "-D" + portProperty + "=" + port,
+                "-D" + hostProperty + "=127.0.0.1", "-D" + portProperty + "=0", "-Dsample.port-file=" + portFile,
                 "-D" + nameProperty + "=" + name,
                 "-Drole-probe.backoff.initial=50ms", "-Drole-probe.backoff.max=300ms",
                 "-jar", jar.toString())
@@ -330,15 +358,20 @@ class PrometheusScrapeTest {
         Process p = pb.start();
         p.getOutputStream().close();
         processes.add(p);
-        App app = new App(name, port, p, log, healthPath);
+        App app = new App(name, portFile, p, log, healthPath);
         startedAt.put(app.name(), Instant.now());
         return app;
     }
 
     private final Map<String, Instant> startedAt = new HashMap<>();
 
+    /**
+     * Prometheus listens on 127.0.0.1:0, so the kernel picks the port as it binds (a port picked here and bound later
+     * could be taken in between, for example as the local port of another process's outgoing connection), and logs
+     * the address it got at info level: {@code msg="Listening on" address=127.0.0.1:<port>} (the line of the
+     * Prometheus exporter-toolkit's listener, as Debian 12's Prometheus 2.42 writes it). Prometheus writes no port file.
+     */
     private URI startPrometheus(Path binary) throws Exception {
-        int port = freePort();
         Path config = work.resolve("prometheus.yml");
         java.nio.file.Files.writeString(config, """
                 global:
@@ -360,23 +393,30 @@ class PrometheusScrapeTest {
         Path storage = java.nio.file.Files.createDirectories(work.resolve("tsdb"));
         Process p = new ProcessBuilder(binary.toString(),
                 "--config.file=" + config, "--storage.tsdb.path=" + storage,
-                "--web.listen-address=127.0.0.1:" + port, "--log.level=warn")
+                "--web.listen-address=127.0.0.1:0", "--log.level=info")
                 .redirectErrorStream(true).redirectOutput(work.resolve("prometheus.log").toFile())
                 .start();
         p.getOutputStream().close();
         processes.add(p);
-        URI base = URI.create("http://127.0.0.1:" + port);
+        URI base = null;
         Instant deadline = Instant.now().plus(WAIT);
         while (Instant.now().isBefore(deadline)) {
             if (!p.isAlive()) {
                 fail("prometheus exited: " + java.nio.file.Files.readString(work.resolve("prometheus.log")));
             }
-            if (status(base.resolve("/-/ready")) == 200) {
+            if (base == null) {
+                Matcher listening = PROMETHEUS_LISTENING.matcher(java.nio.file.Files.readString(work.resolve("prometheus.log")));
+                if (listening.find()) {
+                    base = URI.create("http://127.0.0.1:" + listening.group(1));
+                }
+            }
+            if (base != null && status(base.resolve("/-/ready")) == 200) {
                 return base;
             }
             Thread.sleep(200);
         }
-        throw new AssertionError("prometheus not ready: " + java.nio.file.Files.readString(work.resolve("prometheus.log")));
+        throw new AssertionError("prometheus not ready" + (base == null ? " (no 'Listening on' address in its log)" : "")
+                + ": " + java.nio.file.Files.readString(work.resolve("prometheus.log")));
     }
 
     private Instant awaitUp(App app) throws Exception {
@@ -385,7 +425,7 @@ class PrometheusScrapeTest {
             if (!app.process().isAlive()) {
                 fail(app.name() + " exited: " + java.nio.file.Files.readString(app.log()));
             }
-            if (status(app.uri(app.healthPrefix() + "/liveness")) == 200) {
+            if (app.portIfListening() != 0 && status(app.uri(app.healthPrefix() + "/liveness")) == 200) {
                 return Instant.now();
             }
             Thread.sleep(200);
@@ -402,12 +442,6 @@ class PrometheusScrapeTest {
             Thread.sleep(100);
         }
         throw new AssertionError(uri + " did not answer " + expected + " within " + WAIT + ": " + fetch(uri));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 
     // ---- HTTP and Prometheus API -----------------------------------------------------------------------------

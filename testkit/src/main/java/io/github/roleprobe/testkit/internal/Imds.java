@@ -33,7 +33,8 @@ public final class Imds implements HttpHandler, AutoCloseable {
     private final RequestHolds holds;
     private final Clock clock;
     private final String roleName;
-    private final int port;
+    /** Held for the simulator's life, so that the port stays ours while nothing listens ({@link ImdsMode#ABSENT}). */
+    private final ReservedPort port;
     private final Map<String, Instant> tokens = new ConcurrentHashMap<>();
     private ImdsMode mode;
     private LoopbackServer server;
@@ -57,13 +58,18 @@ public final class Imds implements HttpHandler, AutoCloseable {
         this.holds = holds;
         this.clock = clock;
         this.roleName = Arns.roleName(config.nodeRoleArn());
-        this.port = LoopbackServer.unusedPort();
-        setMode(config.imdsMode());
+        this.port = ReservedPort.reserve();
+        try {
+            setMode(config.imdsMode());
+        } catch (RuntimeException e) {
+            port.close();
+            throw e;
+        }
     }
 
-    /** @return the port IMDS listens on (or would, when {@link ImdsMode#ABSENT}) */
+    /** @return the port IMDS listens on (or would, when {@link ImdsMode#ABSENT}: it stays reserved, connections are refused) */
     public int port() {
-        return port;
+        return port.port();
     }
 
     /** @return the current mode */
@@ -73,9 +79,11 @@ public final class Imds implements HttpHandler, AutoCloseable {
 
     /**
      * Switches behaviour; {@link ImdsMode#ABSENT} stops listening, the others listen again on the
-     * same port.
+     * same port. The port stays reserved meanwhile (see {@link ReservedPort}).
      *
      * @param newMode the mode
+     * @throws java.io.UncheckedIOException only where the OS cannot keep the port reserved while serving
+     *         it (not Linux), if another process took it in the moment between
      */
     public synchronized void setMode(ImdsMode newMode) {
         if (closed) {
@@ -85,8 +93,9 @@ public final class Imds implements HttpHandler, AutoCloseable {
         if (newMode == ImdsMode.ABSENT && server != null) {
             server.close();
             server = null;
+            port.retake();
         } else if (newMode != ImdsMode.ABSENT && server == null) {
-            server = LoopbackServer.start("imds", port, 16, this);
+            server = port.serve("imds", 16, this);
         }
     }
 
@@ -189,7 +198,7 @@ public final class Imds implements HttpHandler, AutoCloseable {
         return expires != null && clock.instant().isBefore(expires);
     }
 
-    /** Stops listening; no mode change is possible afterwards. Idempotent. */
+    /** Stops listening and releases the port; no mode change is possible afterwards. Idempotent. */
     @Override
     public synchronized void close() {
         closed = true;
@@ -197,5 +206,6 @@ public final class Imds implements HttpHandler, AutoCloseable {
             server.close();
             server = null;
         }
+        port.close();
     }
 }

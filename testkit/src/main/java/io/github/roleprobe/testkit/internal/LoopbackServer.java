@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -31,7 +30,8 @@ public final class LoopbackServer implements AutoCloseable {
      * Starts a server.
      *
      * @param name    thread name prefix
-     * @param port    port to bind on 127.0.0.1, 0 for an ephemeral one
+     * @param port    port to bind on 127.0.0.1, 0 for an ephemeral one (a fixed one only from a
+     *                {@link ReservedPort}: a port found free and bound later can be taken meanwhile)
      * @param threads the most requests handled at once (further ones queue)
      * @param handler handles every path
      * @return the running server
@@ -52,20 +52,6 @@ public final class LoopbackServer implements AutoCloseable {
             return new LoopbackServer(server, executor);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name + " on 127.0.0.1:" + port, e);
-        }
-    }
-
-    /**
-     * Finds a free loopback port and lets it go again, for an endpoint where nothing listens.
-     *
-     * @return a port number that was free a moment ago
-     * @throws UncheckedIOException if no port can be bound
-     */
-    public static int unusedPort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

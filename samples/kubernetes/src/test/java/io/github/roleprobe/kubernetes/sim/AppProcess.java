@@ -2,7 +2,8 @@ package io.github.roleprobe.kubernetes.sim;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -66,11 +67,20 @@ public final class AppProcess implements AutoCloseable {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    /** @return a free loopback port */
-    public static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
+    /**
+     * The port a sample app wrote to its {@code sample.port-file} once it listened on the port 0 it was given (the
+     * kernel picks a free port as it binds; a port picked here and bound later by the child could be taken in
+     * between).
+     *
+     * @param portFile the file
+     * @return the port, 0 while the file is missing or still empty (Spring Boot creates it, then writes it)
+     */
+    public static int portFrom(Path portFile) {
+        try {
+            String text = Files.readString(portFile).strip();
+            return text.matches("[1-9][0-9]{0,4}") ? Integer.parseInt(text) : 0;
+        } catch (NoSuchFileException e) {
+            return 0;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

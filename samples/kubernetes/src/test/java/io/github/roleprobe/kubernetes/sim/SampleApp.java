@@ -8,8 +8,10 @@ import java.util.Map;
 
 /**
  * A sample app as a container image would run it: its fat jar on a JVM. The container port of the
- * manifest is mapped to a free loopback port (a pod has its own network namespace; these processes
- * share the machine's), set through the framework's server-port property.
+ * manifest is mapped to a loopback port (a pod has its own network namespace; these processes share
+ * the machine's): the framework's server-port property is 0, so the kernel picks a free port as the
+ * app binds it, and the app writes the port it got to its {@code sample.port-file}
+ * ({@link AppProcess#portFrom}).
  *
  * @param name                 the sample's name, and its directory under samples/kubernetes
  * @param jar                  the runnable jar
@@ -62,15 +64,16 @@ public record SampleApp(String name, Path jar, int containerPort, String hostPro
     }
 
     /**
-     * @param hostPort         the loopback port the app listens on
+     * @param portFile         where the app writes the loopback port it listens on, once it listens
      * @param systemProperties further {@code -D} settings (test-only knobs, e.g. a scaled liveness grace)
      * @return the command line
      */
-    public List<String> command(int hostPort, Map<String, String> systemProperties) {
+    public List<String> command(Path portFile, Map<String, String> systemProperties) {
         List<String> cmd = new ArrayList<>();
         cmd.add(AppProcess.java());
         cmd.add("-D" + hostProperty + "=127.0.0.1");
-        cmd.add("-D" + portProperty + "=" + hostPort);
+        cmd.add("-D" + portProperty + "=0");
+        cmd.add("-Dsample.port-file=" + portFile.toAbsolutePath());
         systemProperties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.add("-jar");
         cmd.add(requireJar().toAbsolutePath().toString());

@@ -1,10 +1,13 @@
 package io.github.roleprobe.kubernetes.sim;
 
 import io.github.roleprobe.kubernetes.manifest.ProbeSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -113,18 +116,35 @@ public final class SimulatedPod implements AutoCloseable {
     /** A container's life: one process. */
     private final class Container {
         final int index;
-        final int hostPort;
+        final Path portFile;
         final AppProcess process;
         final long startedNanos = System.nanoTime();
         volatile boolean started;
         volatile boolean readinessSuccess;
         volatile boolean killed;
+        /** 0 until the app has written its port file. */
+        private volatile int hostPort;
 
         Container(int index) {
             this.index = index;
-            this.hostPort = AppProcess.freePort();
-            this.process = AppProcess.start(app.command(hostPort, systemProperties), env,
+            this.portFile = logDir.resolve(name + "-container-" + index + ".port");
+            try {
+                Files.deleteIfExists(portFile); // an earlier run's
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            this.process = AppProcess.start(app.command(portFile, systemProperties), env,
                     logDir.resolve(name + "-container-" + index + ".log"));
+        }
+
+        /** @return the loopback port the app listens on, 0 while it does not listen yet */
+        int hostPort() {
+            int p = hostPort;
+            if (p == 0) {
+                p = AppProcess.portFrom(portFile);
+                hostPort = p;
+            }
+            return p;
         }
     }
 
@@ -291,9 +311,13 @@ public final class SimulatedPod implements AutoCloseable {
         return o.withDetails(r == null ? "" : r.body());
     }
 
-    /** @return the response, or null when nothing answered in time */
+    /** @return the response, or null when nothing answered in time (or nothing listens yet, as a refused connection) */
     private HttpResponse<String> get(Container c, String path, Duration timeout) {
-        URI uri = URI.create("http://127.0.0.1:" + c.hostPort + path);
+        int port = c.hostPort();
+        if (port == 0) {
+            return null;
+        }
+        URI uri = URI.create("http://127.0.0.1:" + port + path);
         try {
             return HTTP.sendAsync(HttpRequest.newBuilder(uri).timeout(timeout).GET().build(),
                     HttpResponse.BodyHandlers.ofString()).get(timeout.toMillis() + 200, TimeUnit.MILLISECONDS);

@@ -9,9 +9,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.services.sts.StsClient;
 
@@ -23,7 +27,7 @@ class SampleAppSmokeTest {
 
     private static final Map<String, Object> BASE = Map.of(
             "micronaut.server.host", "127.0.0.1",
-            "micronaut.server.port", -1,
+            "micronaut.server.port", -1, // Micronaut 4.10 binds port 0 for -1: the kernel picks the port as it binds
             "role-probe.enabled", false);
 
     @Test
@@ -39,6 +43,21 @@ class SampleAppSmokeTest {
                             .timeout(Duration.ofSeconds(5)).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(liveness.statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void writesThePortItListensOnToThePortFile(@TempDir Path dir) throws Exception {
+        Path portFile = dir.resolve("app.port");
+        Map<String, Object> properties = new HashMap<>(BASE);
+        properties.put("micronaut.server.port", 0);
+        properties.put("sample.port-file", portFile.toString());
+        try (EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class, properties)) {
+            assertThat(server.getPort()).isPositive();
+            assertThat(Files.readString(portFile)).isEqualTo(server.getPort() + "\n");
+        }
+        try (EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class, BASE)) {
+            assertThat(server.getApplicationContext().containsBean(PortFileWriter.class)).isFalse();
         }
     }
 

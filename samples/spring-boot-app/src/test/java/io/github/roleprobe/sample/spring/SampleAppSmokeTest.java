@@ -8,9 +8,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
@@ -41,6 +44,18 @@ class SampleAppSmokeTest {
                         HttpResponse.BodyHandlers.ofString());
                 assertThat(response.statusCode()).as(path).isEqualTo(200);
             }
+        }
+    }
+
+    @Test
+    void writesThePortItListensOnToThePortFile(@TempDir Path dir) throws Exception {
+        Path portFile = dir.resolve("app.port");
+        try (ConfigurableApplicationContext ctx = new SpringApplicationBuilder(Application.class)
+                .properties("server.port=0", "server.address=127.0.0.1", "role-probe.enabled=false",
+                        "sample.port-file=" + portFile).run()) {
+            int port = ((WebServerApplicationContext) ctx).getWebServer().getPort();
+            assertThat(port).isPositive();
+            assertThat(Files.readString(portFile)).isEqualTo(Integer.toString(port));
         }
     }
 

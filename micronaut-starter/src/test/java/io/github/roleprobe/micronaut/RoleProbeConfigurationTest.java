@@ -74,6 +74,8 @@ class RoleProbeConfigurationTest {
         Map<String, Object> variables = Map.of(
                 "ROLE_PROBE_ROLE_ARNS", "arn:aws:iam::111122223333:role/orders",
                 "ROLE_PROBE_LIVENESS_GRACE", "5s",
+                "ROLE_PROBE_BACKOFF_MAX", "3s",
+                "ROLE_PROBE_BACKOFF_LOCAL_MAX", "700ms",
                 "ROLE_PROBE_GUARD_MODE", "enforce",
                 "ROLE_PROBE_GUARD_ALLOWED_ROLE_ARNS", "arn:aws:iam::444455556666:role/reports-reader",
                 "ROLE_PROBE_GUARD_IDENTIFICATIONS_PER_HOUR", "7");
@@ -81,6 +83,8 @@ class RoleProbeConfigurationTest {
             RoleProbeConfig config = context.getBean(RoleProbeConfiguration.class).toRoleProbeConfig();
             assertThat(config.roleArns()).map(Object::toString).containsExactly("arn:aws:iam::111122223333:role/orders");
             assertThat(config.livenessGrace()).isEqualTo(Duration.ofSeconds(5));
+            assertThat(config.backoffMax()).isEqualTo(Duration.ofSeconds(3));
+            assertThat(config.backoffLocalMax()).isEqualTo(Duration.ofMillis(700));
             assertThat(config.guardMode()).isEqualTo(GuardMode.ENFORCE);
             assertThat(config.guardAllowedRoleArns()).map(Object::toString)
                     .containsExactly("arn:aws:iam::444455556666:role/reports-reader");

@@ -69,6 +69,7 @@ class AppClientStuckOnNodeRoleTest extends SimulatedPodSpringBootTest {
         EksPodSimulator simulator = POD.simulator();
         assertThat(context.getBeanNamesForType(AwsCredentialsProvider.class)).as("zero config").isEmpty();
         List<HealthResponse> readiness;
+        int answeredBeforeOwnChainVerified;
         try (Poller<HealthResponse> poller = Poller.start("readiness", probes::readiness)) {
             // The client's first call happens while the agent still refuses: its chain falls through to IMDS.
             assertThat(caller()).isEqualTo(simulator.nodeRoleCallerArn());
@@ -99,6 +100,7 @@ class AppClientStuckOnNodeRoleTest extends SimulatedPodSpringBootTest {
             // ... but the application's client keeps the node role: still not ready, still naming it.
             assertThat(ownChainVerified.details()).containsEntry("state", "WRONG_IDENTITY")
                     .containsEntry("wrongIdentity", "NODE_ROLE");
+            answeredBeforeOwnChainVerified = poller.answers().size();
             assertThat(caller()).isEqualTo(simulator.nodeRoleCallerArn());
             HealthResponse named = probes.awaitOn(Probes.ROLE_PROBE,
                     r -> simulator.nodeRoleCallerArn().equals(r.details().get("callerArn")));
@@ -118,6 +120,8 @@ class AppClientStuckOnNodeRoleTest extends SimulatedPodSpringBootTest {
         }
         assertThat(readiness).as("every readiness answer, from start to liveness DOWN").isNotEmpty()
                 .allSatisfy(r -> assertThat(r.status()).as(r.body()).isEqualTo(503));
+        assertThat(readiness.size()).as("polled after role-probe's own chain was verified too")
+                .isGreaterThan(answeredBeforeOwnChainVerified);
         assertThat(availability.getReadinessState()).isEqualTo(ReadinessState.REFUSING_TRAFFIC);
         HealthResponse roleProbe = probes.roleProbe();
         assertThat(roleProbe.healthStatus()).isEqualTo("DOWN");

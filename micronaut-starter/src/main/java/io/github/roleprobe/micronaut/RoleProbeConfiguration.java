@@ -29,7 +29,15 @@ import java.util.List;
  *   liveness-grace: 60s
  *   sts-timeout: 5s
  *   application-start-timeout: 30s # Micronaut only: see setApplicationStartTimeout
+ *   guard:                         # what the application's own AWS SDK clients sign their requests with
+ *     mode: observe                # observe (default), enforce or off
+ *     allowed-role-arns: arn:aws:iam::444455556666:role/reports-reader
+ *     identifications-per-hour: 20
  * </pre>
+ *
+ * <p>As environment variables Micronaut maps {@code ROLE_PROBE_ROLE_ARNS} to {@code role-probe.role-arns} and
+ * {@code ROLE_PROBE_GUARD_MODE} to {@code role-probe.guard.mode} (each underscore may stand for a dot or a dash);
+ * Spring Boot's dash-less form ({@code ROLEPROBE_GUARD_MODE}) does not bind here.
  *
  * <p>Mutable while Micronaut binds it, then only read: not thread-safe for writes.
  */
@@ -68,6 +76,7 @@ public class RoleProbeConfiguration implements Toggleable {
     private Duration stsTimeout = DEFAULT_STS_TIMEOUT;
     private Duration applicationStartTimeout = DEFAULT_APPLICATION_START_TIMEOUT;
     private BackoffConfiguration backoff = new BackoffConfiguration();
+    private GuardConfiguration guard = new GuardConfiguration();
 
     /**
      * @return whether role-probe is enabled; when {@code false} no verifier and no health indicator exist
@@ -226,6 +235,20 @@ public class RoleProbeConfiguration implements Toggleable {
         this.backoff = backoff != null ? backoff : new BackoffConfiguration();
     }
 
+    /** @return the request guard settings ({@code role-probe.guard.*}); never {@code null} */
+    public GuardConfiguration getGuard() {
+        return guard;
+    }
+
+    /**
+     * Sets the request guard settings. Micronaut injects the bound {@code role-probe.guard.*} values here.
+     *
+     * @param guard the request guard settings; {@code null} restores the defaults
+     */
+    public void setGuard(GuardConfiguration guard) {
+        this.guard = guard != null ? guard : new GuardConfiguration();
+    }
+
     /**
      * Validates the settings and converts them to core's configuration. {@code role-probe.application-start-timeout},
      * which core does not use, is validated here too, with the same kind of message.
@@ -248,6 +271,9 @@ public class RoleProbeConfiguration implements Toggleable {
                 .maxAge(maxAge)
                 .livenessGrace(livenessGrace)
                 .stsTimeout(stsTimeout)
+                .guardMode(guard.getMode())
+                .guardAllowedRoleArns(guard.getAllowedRoleArns())
+                .guardIdentificationsPerHour(guard.getIdentificationsPerHour())
                 .build();
     }
 
@@ -319,6 +345,81 @@ public class RoleProbeConfiguration implements Toggleable {
          */
         public void setLocalMax(Duration localMax) {
             this.localMax = localMax;
+        }
+    }
+
+    /**
+     * Binds {@code role-probe.guard.*}: what role-probe's request guard does with the requests that the application's
+     * own AWS SDK clients sign (core's {@code io.github.roleprobe.guard.RequestGuard}). Values are kept as configured
+     * and validated by {@link RoleProbeConfiguration#toRoleProbeConfig()}. Mutable while Micronaut binds it, then only
+     * read.
+     */
+    @ConfigurationProperties(GuardConfiguration.PREFIX)
+    public static class GuardConfiguration {
+
+        /** The prefix of these settings, relative to {@code role-probe}: {@value}. */
+        public static final String PREFIX = "guard";
+        /** Default of {@code role-probe.guard.mode}: {@code observe}. */
+        public static final String DEFAULT_MODE = RoleProbeConfig.DEFAULT_GUARD_MODE.configValue();
+        /** Default of {@code role-probe.guard.identifications-per-hour}: {@value}. */
+        public static final int DEFAULT_IDENTIFICATIONS_PER_HOUR = RoleProbeConfig.DEFAULT_GUARD_IDENTIFICATIONS_PER_HOUR;
+
+        private String mode = DEFAULT_MODE;
+        private List<String> allowedRoleArns = new ArrayList<>();
+        private int identificationsPerHour = DEFAULT_IDENTIFICATIONS_PER_HOUR;
+
+        /** @return the mode as configured */
+        public String getMode() {
+            return mode;
+        }
+
+        /**
+         * Sets what the request guard does with the requests the application's AWS SDK clients send:
+         * {@code observe} shows each client in the health details and holds readiness DOWN
+         * ({@code WRONG_IDENTITY}) while a client signs with the node role or another identity than an expected or
+         * allowed role; {@code enforce} does the same and also fails such a request with an
+         * {@code SdkClientException} before it is sent; {@code off} observes nothing. Default value: observe.
+         *
+         * @param mode {@code observe}, {@code enforce} or {@code off}, in any case. Validated by
+         *     {@link RoleProbeConfiguration#toRoleProbeConfig()}.
+         */
+        public void setMode(String mode) {
+            this.mode = mode;
+        }
+
+        /** @return the allowed role ARNs as configured, possibly empty; never {@code null} */
+        public List<String> getAllowedRoleArns() {
+            return allowedRoleArns;
+        }
+
+        /**
+         * Sets the roles that application requests may be signed with on purpose besides the expected roles (a client
+         * with its own cross-account assume-role provider), for example
+         * {@code arn:aws:iam::444455556666:role/reports-reader}: such requests are shown as {@code allowed}, sent in
+         * enforce mode, and never taken for the pod's identity. Default: none.
+         *
+         * @param allowedRoleArns IAM role ARNs; {@code null} means none. Validated by
+         *     {@link RoleProbeConfiguration#toRoleProbeConfig()}.
+         */
+        public void setAllowedRoleArns(List<String> allowedRoleArns) {
+            this.allowedRoleArns = allowedRoleArns != null ? new ArrayList<>(allowedRoleArns) : new ArrayList<>();
+        }
+
+        /** @return the most STS calls per hour the request guard makes to identify new access keys */
+        public int getIdentificationsPerHour() {
+            return identificationsPerHour;
+        }
+
+        /**
+         * Sets the most STS {@code GetCallerIdentity} calls per hour that the request guard makes to identify access
+         * keys seen in application requests that no verification attempt identified (a token bucket, full at
+         * start). Past it, a new key stays unidentified until a token is back; in enforce mode its requests are
+         * refused meanwhile. {@code 0} turns such identification off. Default value: 20.
+         *
+         * @param identificationsPerHour zero or positive. Validated by {@link RoleProbeConfiguration#toRoleProbeConfig()}.
+         */
+        public void setIdentificationsPerHour(int identificationsPerHour) {
+            this.identificationsPerHour = identificationsPerHour;
         }
     }
 }

@@ -119,6 +119,34 @@ class IndicatorResultReuseTest extends SimulatedPodTest {
     }
 
     @Test
+    void aSnapshotTheRequestGuardPublishedIsReturnedAgainToo() {
+        simulate(EksPodSimulator.builder().podIdentity(ROLE));
+        RoleProbeConfig config = config(Duration.ofSeconds(60));
+        IdentityVerifier verifier = verifier(config, ApplicationCredentials.defaultChain());
+        RoleProbeReadinessIndicator readiness = new RoleProbeReadinessIndicator(Optional.of(verifier), active(config));
+        verifier.start();
+        scheduler.runImmediateTasks();
+        Publisher<HealthResult> verified = readiness.getResult();
+        assertThat(read(verified).getStatus()).isEqualTo(HealthStatus.UP);
+
+        // An application client signs with the node role: the guard publishes a snapshot naming it, between attempts.
+        try (AppClients clients = new AppClients();
+             InstanceProfileCredentialsProvider nodeRole = InstanceProfileCredentialsProvider.builder().build()) {
+            assertThat(clients.with(nodeRole).getCallerIdentity().arn()).isEqualTo(simulator.nodeRoleCallerArn());
+        }
+
+        Publisher<HealthResult> flagged = readiness.getResult();
+        assertThat(flagged).isNotSameAs(verified);
+        assertThat(readiness.getResult()).isSameAs(flagged);
+        assertThat(readiness.getResult()).isSameAs(flagged);
+        HealthResult result = read(flagged);
+        assertThat(result.getStatus()).isEqualTo(HealthStatus.DOWN);
+        assertThat(details(result)).containsEntry("state", "WRONG_IDENTITY").containsKey("clients");
+        assertThat(details(result).get("clients")).asList().singleElement()
+                .satisfies(c -> assertThat(((Map<?, ?>) c).get("identity")).isEqualTo("node_role"));
+    }
+
+    @Test
     void inactiveIndicatorsReturnOneResultForever() {
         RoleProbeActivation inactive = RoleProbeActivation.decide(RoleProbeConfig.builder().build(),
                 OUTSIDE_KUBERNETES);

@@ -14,9 +14,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sts.StsClient;
 
-/** role-probe's meters in a Micronaut application with Micronaut Micrometer (its default in-memory registry). */
+/**
+ * role-probe's meters in a Micronaut application with Micronaut Micrometer (the test class path has its Prometheus
+ * registry, scraped at {@code /prometheus}).
+ */
 class MetricsTest extends SimulatedPodTest {
 
     private List<Meter> roleProbeMeters() {
@@ -53,6 +59,54 @@ class MetricsTest extends SimulatedPodTest {
         assertThat(ttv.totalTime(TimeUnit.NANOSECONDS)).isEqualTo(
                 (double) Duration.between(verifier.createdAt(), verified.firstVerified().orElseThrow()).toNanos());
         assertThat(registry.get(RoleProbeMetrics.NODE_ROLE_DETECTIONS).functionCounter().count()).isEqualTo(1.0);
+    }
+
+    @Test
+    void applicationRequestsTheGuardSawAreInThePrometheusScrape() {
+        simulate(EksPodSimulator.builder().podIdentity(ROLE).associationConsistentAfter(Duration.ofHours(1)));
+        start(Map.of("role-probe.role-arns", ROLE, "endpoints.prometheus.sensitive", "false"), IN_KUBERNETES);
+        try (AppClients clients = new AppClients()) {
+            StsClient stuck = clients.withDefaultChain();
+            // Its first call falls through to the node role while the agent refuses; observe mode sends it.
+            assertThat(stuck.getCallerIdentity().arn()).isEqualTo(simulator.nodeRoleCallerArn());
+            assertThat(stuck.getCallerIdentity().arn()).isEqualTo(simulator.nodeRoleCallerArn());
+
+            String scrape = app.awaitText("/prometheus", s -> s.contains("role_probe_guard_requests_total{"));
+            scan(scrape);
+
+            assertThat(samples(scrape, "role_probe_guard_requests_total"))
+                    .containsEntry(Map.of("service", "sts", "identity", "node_role", "outcome", "sent",
+                            "role", "orders"), 2.0)
+                    .containsEntry(Map.of("service", "sts", "identity", "node_role", "outcome", "refused",
+                            "role", "orders"), 0.0)
+                    .containsEntry(Map.of("service", "sts", "identity", "expected", "outcome", "sent",
+                            "role", "orders"), 0.0)
+                    .doesNotContainKey(Map.of("service", "sts", "identity", "expected", "outcome", "refused",
+                            "role", "orders"));
+        }
+    }
+
+    /**
+     * Parses the samples of one metric in a Prometheus text scrape.
+     *
+     * @return each sample's labels and value
+     */
+    static Map<Map<String, String>, Double> samples(String scrape, String metric) {
+        Map<Map<String, String>, Double> samples = new java.util.HashMap<>();
+        Pattern label = Pattern.compile("(\\w+)=\"([^\"]*)\"");
+        for (String line : scrape.split("\n")) {
+            if (!line.startsWith(metric + "{")) {
+                continue;
+            }
+            int close = line.lastIndexOf('}');
+            Map<String, String> labels = new java.util.HashMap<>();
+            Matcher m = label.matcher(line.substring(metric.length() + 1, close));
+            while (m.find()) {
+                labels.put(m.group(1), m.group(2));
+            }
+            samples.put(Map.copyOf(labels), Double.parseDouble(line.substring(close + 1).trim().split(" ")[0]));
+        }
+        return samples;
     }
 
     @Test

@@ -107,6 +107,46 @@ final class RunningApp implements AutoCloseable {
         }
     }
 
+    /**
+     * Fetches a text body (not JSON), kept for the secret scan like every other body.
+     *
+     * @param path for example {@code /prometheus}
+     * @return the body; any status
+     */
+    String getText(String path) {
+        String body;
+        try {
+            body = client.toBlocking().exchange(HttpRequest.GET(path), String.class).body();
+        } catch (HttpClientResponseException e) {
+            body = e.getResponse().getBody(String.class).orElse("");
+        }
+        bodies.add(body);
+        return body == null ? "" : body;
+    }
+
+    /**
+     * Polls a text body until {@code condition} holds, at most {@link #DEADLINE}.
+     *
+     * @return the first body that satisfied the condition
+     */
+    String awaitText(String path, Predicate<String> condition) {
+        Instant deadline = Instant.now().plus(DEADLINE);
+        String last;
+        do {
+            last = getText(path);
+            if (condition.test(last)) {
+                return last;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", e);
+            }
+        } while (Instant.now().isBefore(deadline));
+        throw new AssertionError("condition not met within " + DEADLINE + "; last body of " + path + ": " + last);
+    }
+
     HealthResponse readiness() {
         return get("/health/readiness");
     }

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.BeforeEach;
 
 /**
  * Runs an {@link EksPodSimulator} and a Micronaut application per test. After each test: closes the application,
- * scans every health payload and every log line of the test for the secrets the simulator issued, then closes the
- * simulator, which restores the system properties it set.
+ * scans every health payload, every text handed to {@link #scan(String)} and every log line of the test for the
+ * secrets the simulator issued, then closes the simulator, which restores the system properties it set.
  */
 abstract class SimulatedPodTest {
 
@@ -113,6 +113,17 @@ abstract class SimulatedPodTest {
 
     LogCapture logs() {
         return logs;
+    }
+
+    /** Adds text the test saw (an exception message, a metrics scrape) to the secret scan after the test. */
+    void scan(String text) {
+        scannedBodies.add(String.valueOf(text));
+    }
+
+    /** Adds every body {@code other} fetched to the secret scan, then closes it: for a second application. */
+    void scanAndClose(RunningApp other) {
+        scannedBodies.addAll(other.bodies());
+        other.close();
     }
 
     static boolean verifierThreadAlive() {

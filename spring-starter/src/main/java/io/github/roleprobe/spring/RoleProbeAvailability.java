@@ -42,6 +42,10 @@ import org.springframework.context.event.ContextClosedEvent;
  *       verifier's next attempt.</li>
  * </ul>
  *
+ * <p>It follows every finished attempt and every state change between attempts, such as the one the request guard
+ * publishes when an application's own AWS SDK client signs with the node role: readiness is refused right after, on the
+ * verifier's thread, not at the next attempt.
+ *
  * <p>Spring Boot publishes {@code ACCEPTING_TRAFFIC} (and {@code LivenessState.CORRECT}) itself during startup. This
  * listener reacts to those events after {@link ApplicationAvailability} recorded them and re-asserts the refusal in
  * the same call, so the refusal wins without a window. (It is created after the {@code ApplicationAvailability} bean
@@ -86,9 +90,23 @@ public class RoleProbeAvailability implements VerificationListener, ApplicationL
 
     @Override
     public void attemptFinished(AttemptReport report) {
-        latest = report.current();
+        follow(report.current());
+    }
+
+    /**
+     * Follows a state change between attempts too: the request guard publishes one when an application client signs
+     * with a wrong identity (or, once wrong, with an expected role), and the next attempt may be a refresh interval
+     * away.
+     */
+    @Override
+    public void stateChanged(VerificationSnapshot previous, VerificationSnapshot current) {
+        follow(current);
+    }
+
+    private void follow(VerificationSnapshot current) {
+        latest = current;
         reconcile();
-        scheduleLivenessCheck(report.current());
+        scheduleLivenessCheck(current);
     }
 
     @Override

@@ -26,10 +26,16 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *   max-age: 20m
  *   liveness-grace: 60s
  *   sts-timeout: 5s
+ *   guard:                         # what the application's own AWS SDK clients sign their requests with
+ *     mode: observe                # observe (default), enforce or off
+ *     allowed-role-arns: arn:aws:iam::444455556666:role/reports-reader
+ *     identifications-per-hour: 20
  * </pre>
  *
  * <p>In environment variables, Spring Boot's relaxed binding drops the dashes: {@code ROLEPROBE_ROLEARNS},
- * {@code ROLEPROBE_LIVENESSGRACE}. Durations take Spring Boot's duration syntax ({@code 200ms}, {@code 5s},
+ * {@code ROLEPROBE_LIVENESSGRACE}, {@code ROLEPROBE_GUARD_MODE}, {@code ROLEPROBE_GUARD_ALLOWEDROLEARNS},
+ * {@code ROLEPROBE_GUARD_IDENTIFICATIONSPERHOUR}; its legacy form with each dash an underscore, the one Micronaut reads
+ * ({@code ROLE_PROBE_ROLE_ARNS}, {@code ROLE_PROBE_GUARD_MODE}), binds too. Durations take Spring Boot's duration syntax ({@code 200ms}, {@code 5s},
  * {@code 1m}, ISO-8601 {@code PT5S}; a plain number is milliseconds).
  *
  * <p>Mutable while Spring Boot binds it, then only read: not thread-safe for writes.
@@ -90,6 +96,9 @@ public class RoleProbeProperties {
 
     /** Retry backoff while the identity is not verified. */
     private final Backoff backoff = new Backoff();
+
+    /** What the request guard does with the requests that the application's own AWS SDK clients sign. */
+    private final Guard guard = new Guard();
 
     /** @return whether role-probe is enabled */
     public boolean isEnabled() {
@@ -176,6 +185,11 @@ public class RoleProbeProperties {
         return backoff;
     }
 
+    /** @return the request guard settings ({@code role-probe.guard.*}); never {@code null} */
+    public Guard getGuard() {
+        return guard;
+    }
+
     /**
      * Validates the settings and converts them to core's configuration.
      *
@@ -196,6 +210,9 @@ public class RoleProbeProperties {
                 .maxAge(maxAge)
                 .livenessGrace(livenessGrace)
                 .stsTimeout(stsTimeout)
+                .guardMode(guard.getMode())
+                .guardAllowedRoleArns(guard.getAllowedRoleArns())
+                .guardIdentificationsPerHour(guard.getIdentificationsPerHour())
                 .build();
     }
 
@@ -252,6 +269,77 @@ public class RoleProbeProperties {
          */
         public void setLocalMax(Duration localMax) {
             this.localMax = localMax;
+        }
+    }
+
+    /**
+     * Binds {@code role-probe.guard.*}: what role-probe's request guard does with the requests that the application's
+     * own AWS SDK clients sign (core's {@code io.github.roleprobe.guard.RequestGuard}). Values are kept as configured
+     * and validated by {@link RoleProbeProperties#toRoleProbeConfig()}, so that a bad value fails with core's message.
+     * Mutable while Spring Boot binds it, then only read.
+     */
+    public static class Guard {
+
+        /**
+         * What the request guard does with the requests the application's AWS SDK clients send: observe shows each
+         * client in the health details and keeps readiness down (WRONG_IDENTITY) while a client signs with the node
+         * role or another identity than an expected or allowed role; enforce does the same and also fails such a
+         * request with an SdkClientException before it is sent; off observes nothing.
+         */
+        private String mode = RoleProbeConfig.DEFAULT_GUARD_MODE.configValue();
+
+        /**
+         * Roles that application requests may be signed with on purpose besides the expected roles (a client with its
+         * own cross-account assume-role provider), for example arn:aws:iam::444455556666:role/reports-reader. Such
+         * requests are shown as allowed, sent in enforce mode, and never taken for the pod's identity.
+         */
+        private List<String> allowedRoleArns = new ArrayList<>();
+
+        /**
+         * Most STS GetCallerIdentity calls per hour that the request guard makes to identify access keys seen in
+         * application requests that no verification attempt identified (a token bucket, full at start). Past it, a
+         * new key stays unidentified until a token is back, and in enforce mode its requests are refused meanwhile.
+         * 0 turns such identification off.
+         */
+        private int identificationsPerHour = RoleProbeConfig.DEFAULT_GUARD_IDENTIFICATIONS_PER_HOUR;
+
+        /** @return the mode as configured */
+        public String getMode() {
+            return mode;
+        }
+
+        /**
+         * @param mode {@code observe}, {@code enforce} or {@code off}, in any case. Validated by
+         *     {@link RoleProbeProperties#toRoleProbeConfig()}.
+         */
+        public void setMode(String mode) {
+            this.mode = mode;
+        }
+
+        /** @return the allowed role ARNs as configured, possibly empty; never {@code null} */
+        public List<String> getAllowedRoleArns() {
+            return allowedRoleArns;
+        }
+
+        /**
+         * @param allowedRoleArns IAM role ARNs; {@code null} means none. Validated by
+         *     {@link RoleProbeProperties#toRoleProbeConfig()}.
+         */
+        public void setAllowedRoleArns(List<String> allowedRoleArns) {
+            this.allowedRoleArns = allowedRoleArns != null ? new ArrayList<>(allowedRoleArns) : new ArrayList<>();
+        }
+
+        /** @return the most STS calls per hour the request guard makes to identify new access keys */
+        public int getIdentificationsPerHour() {
+            return identificationsPerHour;
+        }
+
+        /**
+         * @param identificationsPerHour zero or positive. Validated by
+         *     {@link RoleProbeProperties#toRoleProbeConfig()}.
+         */
+        public void setIdentificationsPerHour(int identificationsPerHour) {
+            this.identificationsPerHour = identificationsPerHour;
         }
     }
 }

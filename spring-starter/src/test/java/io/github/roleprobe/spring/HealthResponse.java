@@ -23,6 +23,13 @@ record HealthResponse(String path, int status, String body, Map<String, Object> 
         return json.get("details") instanceof Map<?, ?> map ? (Map<String, Object>) map : Map.of();
     }
 
+    /** @return the {@code clients} detail (the application's SDK clients the request guard saw), or an empty list */
+    @SuppressWarnings("unchecked")
+    java.util.List<Map<String, Object>> clients() {
+        return details().get("clients") instanceof java.util.List<?> list
+                ? (java.util.List<Map<String, Object>>) list : java.util.List.of();
+    }
+
     /** @return the {@code state} detail, or null when hidden */
     String state() {
         return (String) details().get("state");

@@ -76,6 +76,34 @@ class HealthReuseTest extends ContextRunnerSupport {
     }
 
     @Test
+    void aSnapshotTheRequestGuardPublishedIsReturnedAgainToo() {
+        simulate(EksPodSimulator.builder().podIdentity(ROLE));
+        RoleProbeConfig config = config();
+        IdentityVerifier verifier = verifier(config, ApplicationCredentials.defaultChain());
+        RoleProbeHealthIndicator indicator = new RoleProbeHealthIndicator(verifier, active(config));
+        verifier.start();
+        scheduler.runImmediateTasks();
+        Health verified = indicator.health(true);
+        assertThat(verified.getStatus()).isEqualTo(Status.UP);
+
+        // An application client signs with the node role: the guard publishes a snapshot naming it, between attempts.
+        try (AppClients clients = new AppClients();
+             InstanceProfileCredentialsProvider nodeRole = InstanceProfileCredentialsProvider.builder().build()) {
+            assertThat(clients.with(nodeRole).getCallerIdentity().arn()).isEqualTo(simulator.nodeRoleCallerArn());
+        }
+
+        Health flagged = indicator.health(true);
+        Health flaggedWithoutDetails = indicator.health(false);
+        assertThat(flagged).isNotSameAs(verified);
+        assertThat(indicator.health(true)).isSameAs(flagged);
+        assertThat(indicator.health(false)).isSameAs(flaggedWithoutDetails);
+        assertThat(flagged.getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
+        assertThat(flagged.getDetails()).containsEntry("state", "WRONG_IDENTITY").containsKey("clients");
+        assertThat(flagged.getDetails().get("clients")).asList().singleElement()
+                .satisfies(c -> assertThat(((java.util.Map<?, ?>) c).get("identity")).isEqualTo("node_role"));
+    }
+
+    @Test
     void statusChangesWhenTheLivenessDeadlinePassesWithTheSameSnapshot() {
         simulate(EksPodSimulator.builder().podIdentity(ROLE));
         RoleProbeConfig config = config();

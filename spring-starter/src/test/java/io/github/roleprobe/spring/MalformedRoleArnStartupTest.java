@@ -13,8 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 
 /**
- * Scenario j: a malformed role ARN stops the whole web application at startup, and Spring Boot's failure report names
- * the setting, the rejected value, a correct example and where the value came from.
+ * Scenario j: a malformed role ARN (or another invalid setting, such as an unknown {@code role-probe.guard.mode}) stops
+ * the whole web application at startup, and Spring Boot's failure report names the setting, the rejected value, a
+ * correct example and where the value came from.
  */
 class MalformedRoleArnStartupTest {
 
@@ -52,6 +53,29 @@ class MalformedRoleArnStartupTest {
                 .contains("Origin: class path resource [application-malformed-arn.properties]")
                 .contains("Update 'role-probe.role-arns'")
                 .contains("role-probe.role-arns=arn:aws:iam::111122223333:role/orders");
+        assertThat(SimulatedPodSpringBootTest.awaitNoVerifierThread(java.time.Duration.ofSeconds(2))).isTrue();
+    }
+
+    @Test
+    void unknownGuardModeFailsStartupNamingSettingValueExampleAndOrigin() throws Exception {
+        Throwable failure = catchThrowable(() -> new SpringApplicationBuilder(TestApplication.class)
+                .profiles("bad-guard-mode")
+                .properties("server.port=0", "server.address=127.0.0.1", "spring.main.banner-mode=off")
+                .run().close());
+
+        assertThat(rootCause(failure)).isInstanceOf(InvalidSettingException.class);
+        InvalidSettingException invalid = (InvalidSettingException) rootCause(failure);
+        assertThat(invalid.setting()).isEqualTo("role-probe.guard.mode");
+        assertThat(invalid.value()).isEqualTo("enforcing");
+
+        List<String> report = logs.lines().stream().filter(l -> l.contains("APPLICATION FAILED TO START")).toList();
+        assertThat(report).as("Spring Boot's failure analysis report").hasSize(1);
+        assertThat(report.get(0))
+                .contains("role-probe cannot start: Invalid value for 'role-probe.guard.mode': 'enforcing'."
+                        + " Expected observe, enforce or off.")
+                .contains("Origin: class path resource [application-bad-guard-mode.properties]")
+                .contains("Update 'role-probe.guard.mode'")
+                .contains("role-probe.guard.mode=observe");
         assertThat(SimulatedPodSpringBootTest.awaitNoVerifierThread(java.time.Duration.ofSeconds(2))).isTrue();
     }
 

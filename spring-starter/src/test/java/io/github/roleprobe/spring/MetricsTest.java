@@ -1,6 +1,7 @@
 package io.github.roleprobe.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.roleprobe.environment.PodEnvironment;
 import io.github.roleprobe.metrics.RoleProbeMetrics;
@@ -15,21 +16,30 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.prometheus.PrometheusMetricsExportAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.sts.StsClient;
 
 /**
  * role-probe's meters in a Spring Boot application with Spring Boot's metrics auto-configuration (its default
- * {@link SimpleMeterRegistry} when no export registry is on the class path), and their absence when turned off.
+ * {@link SimpleMeterRegistry} when no export registry is configured, or the Prometheus one and its scrape), and their
+ * absence when turned off.
  */
 class MetricsTest extends ContextRunnerSupport {
 
@@ -93,6 +103,67 @@ class MetricsTest extends ContextRunnerSupport {
                     assertThat(roleProbeMeters(context)).allSatisfy(m ->
                             assertThat(m.getId().getTag("role")).isEqualTo("orders"));
                 });
+    }
+
+    @Test
+    void applicationRequestsTheGuardSawAreInThePrometheusScrape() {
+        simulate(EksPodSimulator.builder().podIdentity(ROLE).associationConsistentAfter(Duration.ofHours(1)));
+        runner.withConfiguration(BOOT_METRICS)
+                .withConfiguration(AutoConfigurations.of(PrometheusMetricsExportAutoConfiguration.class,
+                        RoleProbeMetricsAutoConfiguration.class))
+                .withBean(PodEnvironment.class, () -> TestApplication.IN_KUBERNETES)
+                .withPropertyValues("role-probe.role-arns=" + ROLE, "role-probe.guard.mode=enforce")
+                .run(context -> {
+                    assertThat(context).hasNotFailed().hasSingleBean(PrometheusMeterRegistry.class);
+                    PrometheusMeterRegistry prometheus = context.getBean(PrometheusMeterRegistry.class);
+                    try (AppClients clients = new AppClients()) {
+                        StsClient stuck = clients.withDefaultChain();
+                        // Its chain falls through to the node role while the agent refuses: refused, never sent.
+                        for (int i = 0; i < 2; i++) {
+                            assertThatThrownBy(stuck::getCallerIdentity).isInstanceOf(SdkClientException.class)
+                                    .hasMessageContaining("role-probe (role-probe.guard.mode=enforce) refused");
+                        }
+                    }
+                    awaitTrue("role_probe_guard_requests_total in the scrape",
+                            () -> prometheus.scrape().contains("role_probe_guard_requests_total{"));
+                    String scrape = prometheus.scrape();
+                    assertThat(secretsIn(scrape)).isEmpty();
+
+                    assertThat(samples(scrape, "role_probe_guard_requests_total"))
+                            .containsEntry(Map.of("service", "sts", "identity", "node_role", "outcome", "refused",
+                                    "role", "orders"), 2.0)
+                            .containsEntry(Map.of("service", "sts", "identity", "node_role", "outcome", "sent",
+                                    "role", "orders"), 0.0)
+                            .doesNotContainKey(Map.of("service", "sts", "identity", "expected", "outcome",
+                                    "refused", "role", "orders"));
+                });
+    }
+
+    private List<String> secretsIn(String text) {
+        return simulator.issuedSecrets().stream().filter(text::contains).toList();
+    }
+
+    /**
+     * Parses the samples of one metric in a Prometheus text scrape.
+     *
+     * @return each sample's labels and value
+     */
+    static Map<Map<String, String>, Double> samples(String scrape, String metric) {
+        Map<Map<String, String>, Double> samples = new HashMap<>();
+        Pattern label = Pattern.compile("(\\w+)=\"([^\"]*)\"");
+        for (String line : scrape.split("\n")) {
+            if (!line.startsWith(metric + "{")) {
+                continue;
+            }
+            int close = line.lastIndexOf('}');
+            Map<String, String> labels = new HashMap<>();
+            Matcher m = label.matcher(line.substring(metric.length() + 1, close));
+            while (m.find()) {
+                labels.put(m.group(1), m.group(2));
+            }
+            samples.put(Map.copyOf(labels), Double.parseDouble(line.substring(close + 1).trim().split(" ")[0]));
+        }
+        return samples;
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.jayway.jsonpath.JsonPath;
 import io.github.roleprobe.config.InvalidSettingException;
 import io.github.roleprobe.config.RoleProbeConfig;
+import io.github.roleprobe.guard.GuardMode;
 import java.io.InputStream;
 import java.net.URI;
 import java.time.Duration;
@@ -36,7 +37,10 @@ class RoleProbePropertiesTest {
                 "role-probe.refresh-interval=30s",
                 "role-probe.max-age=10m",
                 "role-probe.liveness-grace=90s",
-                "role-probe.sts-timeout=3s").run(context -> {
+                "role-probe.sts-timeout=3s",
+                "role-probe.guard.mode=enforce",
+                "role-probe.guard.allowed-role-arns=arn:aws:iam::444455556666:role/reports-reader,arn:aws:iam::444455556666:role/audit",
+                "role-probe.guard.identifications-per-hour=5").run(context -> {
                     assertThat(context).hasNotFailed();
                     RoleProbeConfig config = context.getBean(RoleProbeProperties.class).toRoleProbeConfig();
                     assertThat(config.roleArns()).map(Object::toString).containsExactly(
@@ -50,6 +54,10 @@ class RoleProbePropertiesTest {
                     assertThat(config.maxAge()).isEqualTo(Duration.ofMinutes(10));
                     assertThat(config.livenessGrace()).isEqualTo(Duration.ofSeconds(90));
                     assertThat(config.stsTimeout()).isEqualTo(Duration.ofSeconds(3));
+                    assertThat(config.guardMode()).isEqualTo(GuardMode.ENFORCE);
+                    assertThat(config.guardAllowedRoleArns()).map(Object::toString).containsExactly(
+                            "arn:aws:iam::444455556666:role/reports-reader", "arn:aws:iam::444455556666:role/audit");
+                    assertThat(config.guardIdentificationsPerHour()).isEqualTo(5);
                     assertThat(context.getBean(RoleProbeProperties.class).isEnabled()).isTrue();
                 });
     }
@@ -68,8 +76,8 @@ class RoleProbePropertiesTest {
 
     @Test
     void environmentVariablesBindUnderMicronautsNamesAndSpringBootsCanonicalOnes() {
-        // Spring Boot's legacy mapping (dashes as underscores) covers the top-level keys; nested keys such as
-        // role-probe.backoff.max need the canonical form (ROLEPROBE_BACKOFF_MAX).
+        // Spring Boot's canonical form drops the dashes (ROLEPROBE_BACKOFF_MAX); its legacy mapping (dashes as
+        // underscores, Micronaut's form) works too, for nested keys as well (guardEnvironmentVariablesInMicronautsFormBindToo).
         for (Map<String, Object> variables : List.of(
                 Map.<String, Object>of("ROLE_PROBE_ROLE_ARNS", "arn:aws:iam::111122223333:role/orders,arn:aws:iam::111122223333:role/billing",
                         "ROLE_PROBE_LIVENESS_GRACE", "5s", "ROLEPROBE_BACKOFF_MAX", "2s", "ROLEPROBE_BACKOFF_LOCALMAX", "500ms"),
@@ -87,6 +95,43 @@ class RoleProbePropertiesTest {
             assertThat(config.backoffMax()).isEqualTo(Duration.ofSeconds(2));
             assertThat(config.backoffLocalMax()).isEqualTo(Duration.ofMillis(500));
         }
+    }
+
+    @Test
+    void guardEnvironmentVariablesBindInSpringBootsCanonicalForm() {
+        RoleProbeConfig config = bindEnvironment(Map.of(
+                "ROLEPROBE_GUARD_MODE", "enforce",
+                "ROLEPROBE_GUARD_ALLOWEDROLEARNS", "arn:aws:iam::444455556666:role/reports-reader",
+                "ROLEPROBE_GUARD_IDENTIFICATIONSPERHOUR", "7"));
+        assertThat(config.guardMode()).isEqualTo(GuardMode.ENFORCE);
+        assertThat(config.guardAllowedRoleArns()).map(Object::toString)
+                .containsExactly("arn:aws:iam::444455556666:role/reports-reader");
+        assertThat(config.guardIdentificationsPerHour()).isEqualTo(7);
+    }
+
+    @Test
+    void guardEnvironmentVariablesInMicronautsFormBindToo() {
+        // Spring Boot's legacy mapping (each dash an underscore) reaches role-probe.guard.* as well.
+        RoleProbeConfig config = bindEnvironment(Map.of(
+                "ROLE_PROBE_GUARD_MODE", "enforce",
+                "ROLE_PROBE_GUARD_ALLOWED_ROLE_ARNS", "arn:aws:iam::444455556666:role/reports-reader",
+                "ROLE_PROBE_GUARD_IDENTIFICATIONS_PER_HOUR", "7",
+                "ROLE_PROBE_BACKOFF_MAX", "3s"));
+        assertThat(config.guardMode()).isEqualTo(GuardMode.ENFORCE);
+        assertThat(config.guardAllowedRoleArns()).map(Object::toString)
+                .containsExactly("arn:aws:iam::444455556666:role/reports-reader");
+        assertThat(config.guardIdentificationsPerHour()).isEqualTo(7);
+        assertThat(config.backoffMax()).isEqualTo(Duration.ofSeconds(3));
+    }
+
+    private static RoleProbeConfig bindEnvironment(Map<String, Object> variables) {
+        org.springframework.boot.context.properties.bind.Binder binder =
+                new org.springframework.boot.context.properties.bind.Binder(
+                        org.springframework.boot.context.properties.source.ConfigurationPropertySources.from(
+                                new org.springframework.core.env.SystemEnvironmentPropertySource(
+                                        StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, variables)));
+        return binder.bind(RoleProbeProperties.PREFIX, RoleProbeProperties.class)
+                .orElseGet(RoleProbeProperties::new).toRoleProbeConfig();
     }
 
     @Test
@@ -125,6 +170,11 @@ class RoleProbePropertiesTest {
             assertThat(config.maxAge()).isEqualTo(RoleProbeConfig.DEFAULT_MAX_AGE).isEqualTo(Duration.ofMinutes(20));
             assertThat(config.livenessGrace()).isEqualTo(RoleProbeConfig.DEFAULT_LIVENESS_GRACE).isEqualTo(Duration.ofSeconds(60));
             assertThat(config.stsTimeout()).isEqualTo(RoleProbeConfig.DEFAULT_STS_TIMEOUT).isEqualTo(Duration.ofSeconds(5));
+            assertThat(properties.getGuard().getMode()).isEqualTo("observe");
+            assertThat(config.guardMode()).isEqualTo(RoleProbeConfig.DEFAULT_GUARD_MODE).isEqualTo(GuardMode.OBSERVE);
+            assertThat(config.guardAllowedRoleArns()).isEmpty();
+            assertThat(config.guardIdentificationsPerHour())
+                    .isEqualTo(RoleProbeConfig.DEFAULT_GUARD_IDENTIFICATIONS_PER_HOUR).isEqualTo(20);
         });
     }
 
@@ -135,20 +185,23 @@ class RoleProbePropertiesTest {
             assertThat(in).as("generated by spring-boot-configuration-processor").isNotNull();
             metadata = JsonPath.parse(in).json();
         }
-        Map<String, String> expectedDefaults = Map.of(
-                "role-probe.enabled", "true",
-                "role-probe.backoff.initial", "200ms",
-                "role-probe.backoff.max", "5s",
-                "role-probe.backoff.local-max", "1s",
-                "role-probe.refresh-interval", "1m",
-                "role-probe.max-age", "20m",
-                "role-probe.liveness-grace", "60s",
-                "role-probe.sts-timeout", "5s",
-                "role-probe.metrics.enabled", "true");
+        Map<String, String> expectedDefaults = Map.ofEntries(
+                Map.entry("role-probe.enabled", "true"),
+                Map.entry("role-probe.backoff.initial", "200ms"),
+                Map.entry("role-probe.backoff.max", "5s"),
+                Map.entry("role-probe.backoff.local-max", "1s"),
+                Map.entry("role-probe.refresh-interval", "1m"),
+                Map.entry("role-probe.max-age", "20m"),
+                Map.entry("role-probe.liveness-grace", "60s"),
+                Map.entry("role-probe.sts-timeout", "5s"),
+                Map.entry("role-probe.metrics.enabled", "true"),
+                Map.entry("role-probe.guard.mode", "observe"),
+                Map.entry("role-probe.guard.identifications-per-hour", "20"));
         List<String> keys = List.of("role-probe.enabled", "role-probe.role-arns", "role-probe.region",
                 "role-probe.sts-endpoint", "role-probe.backoff.initial", "role-probe.backoff.max",
                 "role-probe.backoff.local-max", "role-probe.refresh-interval", "role-probe.max-age", "role-probe.liveness-grace",
-                "role-probe.sts-timeout", "role-probe.metrics.enabled");
+                "role-probe.sts-timeout", "role-probe.metrics.enabled", "role-probe.guard.mode",
+                "role-probe.guard.allowed-role-arns", "role-probe.guard.identifications-per-hour");
         for (String key : keys) {
             List<Map<String, Object>> entries = JsonPath.read(metadata, "$.properties[?(@.name == '" + key + "')]");
             assertThat(entries).as(key).hasSize(1);
@@ -167,6 +220,15 @@ class RoleProbePropertiesTest {
         assertThat(Duration.ofSeconds(60)).isEqualTo(RoleProbeConfig.DEFAULT_LIVENESS_GRACE);
         List<String> regionHints = JsonPath.read(metadata, "$.hints[?(@.name == 'role-probe.region')].values[*].value");
         assertThat(regionHints).contains("eu-west-1", "us-east-1");
+        assertThat(RoleProbeConfig.DEFAULT_GUARD_MODE.configValue()).isEqualTo("observe");
+        assertThat(RoleProbeConfig.DEFAULT_GUARD_IDENTIFICATIONS_PER_HOUR).isEqualTo(20);
+        List<Map<String, Object>> modeHints = JsonPath.read(metadata,
+                "$.hints[?(@.name == 'role-probe.guard.mode')].values[*]");
+        assertThat(modeHints).extracting(h -> h.get("value")).containsExactly("observe", "enforce", "off");
+        assertThat(modeHints).allSatisfy(h -> assertThat((String) h.get("description")).isNotBlank());
+        for (GuardMode mode : GuardMode.values()) {
+            assertThat(modeHints).extracting(h -> h.get("value")).contains(mode.configValue());
+        }
     }
 
     @Test
@@ -186,6 +248,52 @@ class RoleProbePropertiesTest {
             assertThat(analysis.getAction()).contains("role-probe.role-arns=arn:aws:iam::111122223333:role/orders");
             assertThat(analysis.getCause()).isSameAs(invalid);
         });
+    }
+
+    @Test
+    void unknownGuardModeFailsNamingSettingValueAndExample() {
+        runner.withPropertyValues("role-probe.guard.mode=enforcing").run(context -> {
+            assertThat(context).hasFailed();
+            Throwable failure = context.getStartupFailure();
+            InvalidSettingException invalid = (InvalidSettingException) MalformedRoleArnStartupTest.rootCause(failure);
+            assertThat(invalid.setting()).isEqualTo("role-probe.guard.mode");
+            assertThat(invalid.getMessage()).contains("Invalid value for 'role-probe.guard.mode': 'enforcing'",
+                    "observe, enforce or off", "role-probe.guard.mode=observe");
+
+            FailureAnalysis analysis = new InvalidSettingFailureAnalyzer(null).analyze(failure);
+            assertThat(analysis.getDescription()).contains("role-probe cannot start",
+                    "Invalid value for 'role-probe.guard.mode'", "'enforcing'");
+            assertThat(analysis.getAction()).contains("Update 'role-probe.guard.mode'", "role-probe.guard.mode=observe");
+        });
+    }
+
+    @Test
+    void malformedAllowedRoleArnFailsNamingSettingValueAndExample() {
+        assertInvalid("role-probe.guard.allowed-role-arns=arn:aws:iam::4444:role/reports-reader",
+                "role-probe.guard.allowed-role-arns", "'arn:aws:iam::4444:role/reports-reader'",
+                "arn:aws:iam::111122223333:role/orders");
+    }
+
+    @Test
+    void negativeIdentificationsPerHourFailsNamingTheSetting() {
+        assertInvalid("role-probe.guard.identifications-per-hour=-1", "role-probe.guard.identifications-per-hour",
+                "'-1'", "20");
+    }
+
+    @Test
+    void failureAnalyzerNamesTheOriginOfAnIndexedAllowedRoleArn() {
+        StandardEnvironment environment = new StandardEnvironment();
+        environment.getPropertySources().addFirst(new org.springframework.core.env.MapPropertySource("test-source",
+                Map.of("role-probe.guard.allowed-role-arns[0]", "arn:aws:iam::4444:role/reports-reader")));
+        InvalidSettingException invalid = new InvalidSettingException("role-probe.guard.allowed-role-arns",
+                "arn:aws:iam::4444:role/reports-reader", "Expected a 12-digit account.",
+                "arn:aws:iam::111122223333:role/orders");
+
+        FailureAnalysis analysis = new InvalidSettingFailureAnalyzer(environment)
+                .analyze(new IllegalStateException("wrapped", invalid));
+
+        assertThat(analysis.getDescription()).contains("Origin: \"role-probe.guard.allowed-role-arns[0]\" from property source \"test-source\"");
+        assertThat(analysis.getAction()).contains("role-probe.guard.allowed-role-arns=arn:aws:iam::111122223333:role/orders");
     }
 
     @Test

@@ -56,6 +56,11 @@ final class SimulatedPod implements BeforeAllCallback, AfterAllCallback {
         return logs;
     }
 
+    /** Adds text the test saw (an exception message, a caller ARN) to the secret scan after the class. */
+    void scan(String text) {
+        bodies.add(String.valueOf(text));
+    }
+
     @Override
     public void afterAll(ExtensionContext extensionContext) {
         try {

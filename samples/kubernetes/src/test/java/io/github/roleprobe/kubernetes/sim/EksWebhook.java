@@ -42,22 +42,22 @@ public final class EksWebhook {
     }
 
     /**
-     * @param timeline        the run's timeline
-     * @param visibleAtMillis timeline time from which the webhook sees the association
+     * @param now             the time, e.g. {@code timeline::now}
+     * @param visibleAtMillis the time from which the webhook sees the association
      * @return a Pod Identity webhook
      */
-    public static EksWebhook podIdentityVisibleAt(Timeline timeline, long visibleAtMillis) {
-        return new EksWebhook(Admission.Injection.POD_IDENTITY, timeline::now, visibleAtMillis, null);
+    public static EksWebhook podIdentityVisibleAt(LongSupplier now, long visibleAtMillis) {
+        return new EksWebhook(Admission.Injection.POD_IDENTITY, now, visibleAtMillis, null);
     }
 
     /**
-     * @param timeline        the run's timeline
-     * @param visibleAtMillis timeline time from which the webhook sees the role-arn annotation
+     * @param now             the time, e.g. {@code timeline::now}
+     * @param visibleAtMillis the time from which the webhook sees the role-arn annotation
      * @param roleArn         the annotation's role
      * @return an IRSA webhook
      */
-    public static EksWebhook irsaVisibleAt(Timeline timeline, long visibleAtMillis, String roleArn) {
-        return new EksWebhook(Admission.Injection.IRSA, timeline::now, visibleAtMillis, roleArn);
+    public static EksWebhook irsaVisibleAt(LongSupplier now, long visibleAtMillis, String roleArn) {
+        return new EksWebhook(Admission.Injection.IRSA, now, visibleAtMillis, roleArn);
     }
 
     /** @return what the webhook injects into a pod created now, for the simulated container's env */

@@ -7,6 +7,7 @@ import dev.cel.common.CelValidationResult;
 import dev.cel.common.types.CelType;
 import dev.cel.common.types.SimpleType;
 import dev.cel.runtime.CelEvaluationException;
+import dev.cel.runtime.CelRuntime;
 import io.github.roleprobe.kubernetes.manifest.Kit;
 import io.github.roleprobe.kubernetes.manifest.Rendered;
 import java.nio.charset.StandardCharsets;
@@ -106,7 +107,7 @@ public final class AdmissionPolicy {
         }
     }
 
-    private record Compiled(String fieldRef, String expression, CelAbstractSyntaxTree ast) {
+    private record Compiled(String fieldRef, String expression, CelAbstractSyntaxTree ast, CelRuntime.Program program) {
     }
 
     private record Validation(Compiled check, String message, String reason, Compiled messageExpression) {
@@ -220,8 +221,8 @@ public final class AdmissionPolicy {
                 throw new AssertionError(fieldRef + " must evaluate to " + required.name() + " but got "
                         + ast.getResultType().name() + ": " + expression);
             }
-            return new Compiled(fieldRef, expression, ast);
-        } catch (CelValidationException e) {
+            return new Compiled(fieldRef, expression, ast, env.createProgram(ast));
+        } catch (CelValidationException | CelEvaluationException e) {
             throw new AssertionError(fieldRef + ": " + e.getMessage(), e);
         }
     }
@@ -338,7 +339,7 @@ public final class AdmissionPolicy {
         int i = 0;
         for (JsonNode v : policy.path("spec").path("variables")) {
             try {
-                vars.put(v.path("name").asString(), cel.createProgram(variables.get(i).ast()).eval(activation));
+                vars.put(v.path("name").asString(), variables.get(i).program().eval(activation));
             } catch (CelEvaluationException e) {
                 // left out: an expression that uses it fails with "no such key", as it fails in the API server
             }
@@ -350,7 +351,7 @@ public final class AdmissionPolicy {
         for (Validation v : validations) {
             Object result;
             try {
-                result = cel.createProgram(v.check().ast()).eval(activation);
+                result = v.check().program().eval(activation);
             } catch (CelEvaluationException e) {
                 if (failClosed) {
                     denials.add(new Denial(i, "Invalid", "expression '" + v.check().expression().strip()
@@ -384,7 +385,7 @@ public final class AdmissionPolicy {
         String message = "";
         if (v.messageExpression() != null) {
             try {
-                Object m = cel.createProgram(v.messageExpression().ast()).eval(activation);
+                Object m = v.messageExpression().program().eval(activation);
                 if (m instanceof String s) {
                     message = s.strip();
                     if (message.getBytes(StandardCharsets.UTF_8).length > MAX_MESSAGE_BYTES || message.contains("\n")) {

@@ -27,6 +27,10 @@ import tools.jackson.databind.node.ObjectNode;
  *   <li>The delaying queue keeps one pending entry per item and only moves it earlier: a rate-limited add
  *       that would fire after the pending one changes nothing (so the immediate resync's 10 ms is absorbed
  *       by the first failure's 5 ms, and the third attempt's delay is 20 ms).</li>
+ *   <li>The next attempt is due at the current sync's dequeue time plus the delay: the create call itself is
+ *       taken as instant (milliseconds in a cluster), so a stall of the test machine (CEL evaluation, GC on
+ *       a loaded 2-core box) does not stretch the back-off; a stalled attempt is followed at once by the due
+ *       one.</li>
  *   <li>A created pod ends the loop: the sync succeeds, {@code Forget} resets the back-off and the condition
  *       is removed.</li>
  * </ul>
@@ -139,8 +143,10 @@ public final class ReplicaSetController {
         String trigger = "ReplicaSet added";
         long pendingAt = -1; // the delaying queue's one entry for this key
         boolean conditionSet = false;
+        long due = clock.nowMillis();
         while (clock.nowMillis() <= deadline) {
             if (!immediate) {
+                due = pendingAt;
                 long wait = pendingAt - clock.nowMillis();
                 if (wait > 0) {
                     clock.sleepMillis(wait);
@@ -170,13 +176,16 @@ public final class ReplicaSetController {
             attempts.add(new Attempt(attempts.size() + 1, at, trigger, injection, false, decision.status(), delay));
             record("Warning FailedCreate (attempt " + attempts.size() + ", webhook injected " + injection + "): Error creating: "
                     + (attempts.size() == 1 ? decision.status() : "(same message)") + "; requeued after " + millis(delay));
-            long candidate = at + scale.of(delay).toMillis();
+            // Due at the sync's dequeue time plus the delay: the create call is taken to be instant (in a
+            // cluster it takes milliseconds), so that a stall of this machine does not shift the back-off.
+            long candidate = due + scale.of(delay).toMillis();
             if (pendingAt < 0 || candidate < pendingAt) {
                 pendingAt = candidate;
             }
             if (!conditionSet) {
                 conditionSet = true;
                 immediate = true;
+                due = at;
                 trigger = "ReplicaSet status update (ReplicaFailure condition added)";
                 record("status: ReplicaFailure=True reason FailedCreate; the update queues the ReplicaSet at once");
             }

@@ -11,6 +11,8 @@ import io.kubernetes.client.openapi.models.V1Namespace;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Service;
 import io.kubernetes.client.openapi.models.V1ServiceAccount;
+import io.kubernetes.client.openapi.models.V1ValidatingAdmissionPolicy;
+import io.kubernetes.client.openapi.models.V1ValidatingAdmissionPolicyBinding;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +31,9 @@ import tools.jackson.databind.node.ObjectNode;
  * <ul>
  *   <li>core Kubernetes kinds: the official Kubernetes Java client's generated models
  *       ({@code io.kubernetes:client-java-api}), whose Gson adapters reject fields the API does not
- *       define, values of the wrong JSON type and missing required fields, at every nesting level;</li>
+ *       define, values of the wrong JSON type and missing required fields, at every nesting level
+ *       (client 24 is generated from Kubernetes 1.32's OpenAPI, which has
+ *       {@code admissionregistration.k8s.io/v1} ValidatingAdmissionPolicy and its binding);</li>
  *   <li>custom resources (ACK {@code PodIdentityAssociation}): the CRD's own {@code openAPIV3Schema}
  *       ({@code crds/}), validated by networknt json-schema-validator in its OpenAPI 3.0 dialect, with the
  *       API server's structural-schema rule that a field not in the schema is unknown (kubectl's default
@@ -52,7 +56,9 @@ public final class ManifestValidator {
             "v1/ConfigMap", V1ConfigMap::fromJson,
             "v1/Namespace", V1Namespace::fromJson,
             "apps/v1/Deployment", V1Deployment::fromJson,
-            "batch/v1/Job", V1Job::fromJson);
+            "batch/v1/Job", V1Job::fromJson,
+            "admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy", V1ValidatingAdmissionPolicy::fromJson,
+            "admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding", V1ValidatingAdmissionPolicyBinding::fromJson);
 
     private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(Dialects.getOpenApi30());
     private static final Map<Path, JsonNode> CRDS = new ConcurrentHashMap<>();

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -60,13 +61,30 @@ public final class ValidationJob {
      * @return the outcome
      */
     public Result run(EksPodSimulator world, Admission.Injection injection, Scale scale, Timeline timeline, Path logDir) {
+        return run(world, () -> injection, scale, timeline, logDir);
+    }
+
+    /**
+     * Runs the Job to completion, each new pod admitted with what the webhook injects at its creation.
+     *
+     * @param world     the simulated EKS world
+     * @param injection what the webhook injects into a pod created now
+     * @param scale     time scale of the Job controller
+     * @param timeline  where events go
+     * @param logDir    where the pods' output goes
+     * @return the outcome
+     */
+    public Result run(EksPodSimulator world, Supplier<Admission.Injection> injection, Scale scale, Timeline timeline,
+            Path logDir) {
         List<String> outcomes = new ArrayList<>();
         String name = job.path("metadata").path("name").asString("job");
         for (int attempt = 0; attempt <= backoffLimit(); attempt++) {
             String pod = name + "-pod-" + attempt;
             Path log = logDir.resolve(pod + ".log");
-            timeline.record(pod, "pod created (Job attempt " + (attempt + 1) + "), check starting");
-            Map<String, String> env = Admission.admit(containerEnv(), world, injection);
+            Admission.Injection injected = injection.get();
+            timeline.record(pod, "pod created (Job attempt " + (attempt + 1) + "), webhook injected " + injected
+                    + ", check starting");
+            Map<String, String> env = Admission.admit(containerEnv(), world, injected);
             List<String> cmd = List.of(AppProcess.java(), "-cp", System.getProperty("java.class.path"),
                     CallerIdentityCheck.class.getName());
             int code;

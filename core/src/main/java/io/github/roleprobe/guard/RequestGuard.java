@@ -253,14 +253,18 @@ public final class RequestGuard {
             }
             key = looked;
         }
-        client.lastSeenMillis = now;
+        if (client.lastSeenMillis != now) {
+            // A volatile store is a full fence; most requests of a busy client fall in the same millisecond.
+            client.lastSeenMillis = now;
+        }
         boolean refuse = mode == GuardMode.ENFORCE && !key.identity.permitted();
         client.counters.increment(key.identity, refuse);
         if (refuse) {
             throw SdkClientException.create(GuardMessages.refusal(client.service(),
                     attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME), key, expected));
         }
-        if (!client.wrong() && key.identity.wrong()) {
+        // The identity first: client.wrong() takes the client's lock, which a permitted request never needs.
+        if (key.identity.wrong() && !client.wrong()) {
             // The key became wrong after the client took it (a background identification): record the request.
             update(client, key);
         }

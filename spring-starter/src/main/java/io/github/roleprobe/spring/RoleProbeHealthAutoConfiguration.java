@@ -9,16 +9,20 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 
 /**
  * Auto-configures the {@code roleProbe} health indicator ({@link RoleProbeHealthIndicator}) when the application has
- * Spring Boot's health API ({@code spring-boot-health}, brought by {@code spring-boot-starter-actuator}), role-probe is
- * enabled and {@code management.health.roleprobe.enabled} is not {@code false}. Without the health API the verifier
- * still runs and still drives the application availability state ({@link RoleProbeAutoConfiguration}).
+ * Spring Boot 4's health API ({@code spring-boot-health}, brought by {@code spring-boot-starter-actuator}), role-probe
+ * is enabled and {@code management.health.roleprobe.enabled} is not {@code false} (Boot 4's
+ * {@code org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator}, which also
+ * honours {@code management.health.defaults.enabled}). Without the health API the verifier still runs and still
+ * drives the application availability state ({@link RoleProbeAutoConfiguration}). Ordered before Boot 4's
+ * {@link HealthContributorAutoConfiguration}, as Boot's own health contributors are.
  */
-@AutoConfiguration(after = RoleProbeAutoConfiguration.class)
+@AutoConfiguration(after = RoleProbeAutoConfiguration.class, before = HealthContributorAutoConfiguration.class)
 @ConditionalOnClass(HealthIndicator.class)
 @ConditionalOnBooleanProperty(name = RoleProbeProperties.ENABLED, matchIfMissing = true)
 @ConditionalOnBean(RoleProbeActivation.class)

@@ -21,10 +21,19 @@ import org.springframework.context.annotation.Bean;
  * {@link RoleProbeAutoConfiguration} registers with the verifier before its first attempt. The counts live in the
  * bean, so a registry bound after the verifier started still sees every attempt. When role-probe is inactive the
  * factory method returns {@code null}: no verifier, so no meters.
+ *
+ * <p>Shared by the Boot 3.5 and Boot 4 starters: it needs only Micrometer and Spring Boot's condition annotations.
+ * The one thing that differs between the lines is where Spring Boot's metrics auto-configurations live, which it must
+ * come after (so that {@code @ConditionalOnBean(MeterRegistry.class)} sees the registry): it names both lines' classes
+ * by name, and Spring Boot ignores the names of the line that is not there.
  */
 @AutoConfiguration(after = RoleProbeAutoConfiguration.class, afterName = {
+        // Boot 4 (spring-boot-micrometer-metrics)
         "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
-        "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration"})
+        "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+        // Boot 3.5 (spring-boot-actuator-autoconfigure)
+        "org.springframework.boot.actuate.autoconfigure.metrics.MetricsAutoConfiguration",
+        "org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration"})
 @ConditionalOnClass(MeterRegistry.class)
 @ConditionalOnBooleanProperty(name = RoleProbeProperties.ENABLED, matchIfMissing = true)
 @ConditionalOnBooleanProperty(name = RoleProbeMetricsAutoConfiguration.METRICS_ENABLED, matchIfMissing = true)

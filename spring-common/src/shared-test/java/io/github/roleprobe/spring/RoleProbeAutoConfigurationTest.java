@@ -16,8 +16,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.ReadinessState;
-import org.springframework.boot.health.contributor.Health;
-import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -50,7 +48,7 @@ class RoleProbeAutoConfigurationTest extends ContextRunnerSupport {
     @Test
     void withoutActuatorTheApplicationStartsVerifiesAndLogsTheStateChange() {
         simulate(EksPodSimulator.builder().podIdentity(ROLE));
-        runner.withClassLoader(new FilteredClassLoader("org.springframework.boot.health"))
+        runner.withClassLoader(new FilteredClassLoader(BootLine.HEALTH_API_PACKAGE))
                 .withBean(PodEnvironment.class, () -> TestApplication.IN_KUBERNETES)
                 .withPropertyValues("role-probe.role-arns=" + ROLE)
                 .run(context -> {
@@ -76,8 +74,8 @@ class RoleProbeAutoConfigurationTest extends ContextRunnerSupport {
                     assertThat(context).hasNotFailed().hasSingleBean(RoleProbeActivation.class);
                     assertThat(context.getBean(RoleProbeActivation.class).active()).isFalse();
                     assertThat(context.getBeanProvider(IdentityVerifier.class).getIfAvailable()).isNull();
-                    Health health = context.getBean(RoleProbeHealthIndicator.class).health();
-                    assertThat(health.getStatus()).isEqualTo(Status.UP);
+                    var health = context.getBean(RoleProbeHealthIndicator.class).health();
+                    assertThat(health.getStatus().getCode()).isEqualTo("UP");
                     assertThat(health.getDetails()).containsEntry("state", "INACTIVE");
                     assertThat((String) health.getDetails().get("reason"))
                             .contains("KUBERNETES_SERVICE_HOST", "role-probe.role-arns");
@@ -113,8 +111,8 @@ class RoleProbeAutoConfigurationTest extends ContextRunnerSupport {
                     AvailabilityChangeEvent.publish(context, ReadinessState.ACCEPTING_TRAFFIC);
                     assertThat(context.getBean(ApplicationAvailability.class).getReadinessState())
                             .isEqualTo(ReadinessState.REFUSING_TRAFFIC);
-                    Health health = context.getBean(RoleProbeHealthIndicator.class).health();
-                    assertThat(health.getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
+                    var health = context.getBean(RoleProbeHealthIndicator.class).health();
+                    assertThat(health.getStatus().getCode()).isEqualTo("OUT_OF_SERVICE");
                     assertThat(health.getDetails()).containsEntry("state", "MISCONFIGURED");
                 });
     }

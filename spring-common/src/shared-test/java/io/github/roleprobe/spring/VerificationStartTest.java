@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.web.server.context.WebServerInitializedEvent;
+import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Import;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
@@ -51,7 +51,7 @@ class VerificationStartTest extends SimulatedPodSpringBootTest {
      * had done when the web server reported its start, and whether the first resolution came after it.
      */
     static final class StartOrderRecorder
-            implements AwsCredentialsProvider, ApplicationListener<WebServerInitializedEvent>, AutoCloseable {
+            implements AwsCredentialsProvider, ApplicationListener<ApplicationEvent>, AutoCloseable {
 
         private final ObjectProvider<IdentityVerifier> verifier;
         private final AtomicInteger resolutions = new AtomicInteger();
@@ -66,7 +66,10 @@ class VerificationStartTest extends SimulatedPodSpringBootTest {
         }
 
         @Override
-        public void onApplicationEvent(WebServerInitializedEvent event) {
+        public void onApplicationEvent(ApplicationEvent event) {
+            if (!BootLine.WEB_SERVER_INITIALIZED_EVENT.isInstance(event)) {
+                return;
+            }
             attemptsWhenTheServerStarted = verifier.getObject().snapshot().attempts();
             resolutionsWhenTheServerStarted = resolutions.get();
             serverStarted = true;

@@ -26,10 +26,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
-import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
-import org.springframework.boot.micrometer.metrics.autoconfigure.export.prometheus.PrometheusMetricsExportAutoConfiguration;
-import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
@@ -44,8 +40,7 @@ import software.amazon.awssdk.services.sts.StsClient;
 class MetricsTest extends ContextRunnerSupport {
 
     /** Spring Boot's metrics auto-configuration, as actuator brings it, without any export registry but the simple one. */
-    static final AutoConfigurations BOOT_METRICS = AutoConfigurations.of(MetricsAutoConfiguration.class,
-            SimpleMetricsExportAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class);
+    static final AutoConfigurations BOOT_METRICS = BootLine.metrics();
 
     private ApplicationContextRunner withMetrics() {
         return runner.withConfiguration(BOOT_METRICS)
@@ -109,8 +104,8 @@ class MetricsTest extends ContextRunnerSupport {
     void applicationRequestsTheGuardSawAreInThePrometheusScrape() {
         simulate(EksPodSimulator.builder().podIdentity(ROLE).associationConsistentAfter(Duration.ofHours(1)));
         runner.withConfiguration(BOOT_METRICS)
-                .withConfiguration(AutoConfigurations.of(PrometheusMetricsExportAutoConfiguration.class,
-                        RoleProbeMetricsAutoConfiguration.class))
+                .withConfiguration(BootLine.prometheusExport())
+                .withConfiguration(AutoConfigurations.of(RoleProbeMetricsAutoConfiguration.class))
                 .withBean(PodEnvironment.class, () -> TestApplication.IN_KUBERNETES)
                 .withPropertyValues("role-probe.role-arns=" + ROLE, "role-probe.guard.mode=enforce")
                 .run(context -> {

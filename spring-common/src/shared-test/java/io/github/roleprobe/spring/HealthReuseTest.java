@@ -17,13 +17,11 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.health.contributor.Health;
-import org.springframework.boot.health.contributor.Status;
 import software.amazon.awssdk.auth.credentials.InstanceProfileCredentialsProvider;
 
 /**
- * {@link RoleProbeHealthIndicator} builds its {@link Health} once per snapshot and status, with and without details,
- * and returns that same object on every further call, so that probes allocate nothing. Real verifiers against the
+ * {@link RoleProbeHealthIndicator} builds its {@code Health} (of this Boot line) once per snapshot and status, with
+ * and without details, and returns that same object on every further call, so that probes allocate nothing. Real verifiers against the
  * simulated pod; their attempts run only when the test says so ({@link ManualScheduler}) and their clock moves only
  * when the test moves it ({@link ManualClock}).
  */
@@ -47,30 +45,30 @@ class HealthReuseTest extends ContextRunnerSupport {
         IdentityVerifier verifier = verifier(config, ApplicationCredentials.defaultChain());
         RoleProbeHealthIndicator indicator = new RoleProbeHealthIndicator(verifier, active(config));
 
-        Health pending = indicator.health(true);
-        Health pendingWithoutDetails = indicator.health(false);
+        var pending = indicator.health(true);
+        var pendingWithoutDetails = indicator.health(false);
         assertThat(indicator.health(true)).isSameAs(pending);
         assertThat(indicator.health()).isSameAs(pending);
         assertThat(indicator.health(false)).isSameAs(pendingWithoutDetails);
-        assertThat(pending.getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
+        assertThat(pending.getStatus().getCode()).isEqualTo("OUT_OF_SERVICE");
         assertThat(pending.getDetails()).containsEntry("state", "PENDING");
-        assertThat(pendingWithoutDetails.getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
+        assertThat(pendingWithoutDetails.getStatus().getCode()).isEqualTo("OUT_OF_SERVICE");
         assertThat(pendingWithoutDetails.getDetails()).isEmpty();
 
         verifier.start();
         scheduler.runImmediateTasks();
         assertThat(verifier.snapshot().state()).isEqualTo(VerificationState.VERIFIED);
 
-        Health verified = indicator.health(true);
-        Health verifiedWithoutDetails = indicator.health(false);
+        var verified = indicator.health(true);
+        var verifiedWithoutDetails = indicator.health(false);
         assertThat(verified).isNotSameAs(pending);
         assertThat(verifiedWithoutDetails).isNotSameAs(pendingWithoutDetails);
         assertThat(indicator.health(true)).isSameAs(verified);
         assertThat(indicator.health(false)).isSameAs(verifiedWithoutDetails);
-        assertThat(verified.getStatus()).isEqualTo(Status.UP);
+        assertThat(verified.getStatus().getCode()).isEqualTo("UP");
         assertThat(verified.getDetails()).containsEntry("state", "VERIFIED")
                 .containsEntry("callerArn", simulator.podIdentityCallerArn());
-        assertThat(verifiedWithoutDetails.getStatus()).isEqualTo(Status.UP);
+        assertThat(verifiedWithoutDetails.getStatus().getCode()).isEqualTo("UP");
         assertThat(verifiedWithoutDetails.getDetails()).isEmpty();
         assertThat(simulator.counters().stsGetCallerIdentityCalls()).isEqualTo(1);
     }
@@ -83,8 +81,8 @@ class HealthReuseTest extends ContextRunnerSupport {
         RoleProbeHealthIndicator indicator = new RoleProbeHealthIndicator(verifier, active(config));
         verifier.start();
         scheduler.runImmediateTasks();
-        Health verified = indicator.health(true);
-        assertThat(verified.getStatus()).isEqualTo(Status.UP);
+        var verified = indicator.health(true);
+        assertThat(verified.getStatus().getCode()).isEqualTo("UP");
 
         // An application client signs with the node role: the guard publishes a snapshot naming it, between attempts.
         try (AppClients clients = new AppClients();
@@ -92,12 +90,12 @@ class HealthReuseTest extends ContextRunnerSupport {
             assertThat(clients.with(nodeRole).getCallerIdentity().arn()).isEqualTo(simulator.nodeRoleCallerArn());
         }
 
-        Health flagged = indicator.health(true);
-        Health flaggedWithoutDetails = indicator.health(false);
+        var flagged = indicator.health(true);
+        var flaggedWithoutDetails = indicator.health(false);
         assertThat(flagged).isNotSameAs(verified);
         assertThat(indicator.health(true)).isSameAs(flagged);
         assertThat(indicator.health(false)).isSameAs(flaggedWithoutDetails);
-        assertThat(flagged.getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
+        assertThat(flagged.getStatus().getCode()).isEqualTo("OUT_OF_SERVICE");
         assertThat(flagged.getDetails()).containsEntry("state", "WRONG_IDENTITY").containsKey("clients");
         assertThat(flagged.getDetails().get("clients")).asList().singleElement()
                 .satisfies(c -> assertThat(((java.util.Map<?, ?>) c).get("identity")).isEqualTo("node_role"));
@@ -118,20 +116,20 @@ class HealthReuseTest extends ContextRunnerSupport {
         assertThat(wrong.state()).isEqualTo(VerificationState.WRONG_IDENTITY);
         assertThat(wrong.livenessDeadline()).contains(clock.instant().plus(Duration.ofSeconds(60)));
 
-        Health beforeDeadline = indicator.health(true);
+        var beforeDeadline = indicator.health(true);
         assertThat(indicator.health(true)).isSameAs(beforeDeadline);
-        assertThat(beforeDeadline.getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
+        assertThat(beforeDeadline.getStatus().getCode()).isEqualTo("OUT_OF_SERVICE");
 
         clock.advance(Duration.ofSeconds(61));
 
-        Health afterDeadline = indicator.health(true);
-        Health afterDeadlineWithoutDetails = indicator.health(false);
+        var afterDeadline = indicator.health(true);
+        var afterDeadlineWithoutDetails = indicator.health(false);
         assertThat(verifier.snapshot()).as("no attempt in between").isSameAs(wrong);
         assertThat(afterDeadline).isNotSameAs(beforeDeadline);
         assertThat(indicator.health(true)).isSameAs(afterDeadline);
         assertThat(indicator.health(false)).isSameAs(afterDeadlineWithoutDetails);
-        assertThat(afterDeadline.getStatus()).isEqualTo(Status.DOWN);
-        assertThat(afterDeadlineWithoutDetails.getStatus()).isEqualTo(Status.DOWN);
+        assertThat(afterDeadline.getStatus().getCode()).isEqualTo("DOWN");
+        assertThat(afterDeadlineWithoutDetails.getStatus().getCode()).isEqualTo("DOWN");
         assertThat(afterDeadline.getDetails()).containsEntry("state", "WRONG_IDENTITY")
                 .containsEntry("wrongIdentity", "NODE_ROLE");
     }
@@ -144,9 +142,9 @@ class HealthReuseTest extends ContextRunnerSupport {
 
         assertThat(indicator.health(true)).isSameAs(indicator.health(true)).isSameAs(indicator.health());
         assertThat(indicator.health(false)).isSameAs(indicator.health(false));
-        assertThat(indicator.health(true).getStatus()).isEqualTo(Status.UP);
+        assertThat(indicator.health(true).getStatus().getCode()).isEqualTo("UP");
         assertThat(indicator.health(true).getDetails()).containsEntry("state", RoleProbeActivation.INACTIVE_STATE);
-        assertThat(indicator.health(false).getStatus()).isEqualTo(Status.UP);
+        assertThat(indicator.health(false).getStatus().getCode()).isEqualTo("UP");
         assertThat(indicator.health(false).getDetails()).isEmpty();
     }
 

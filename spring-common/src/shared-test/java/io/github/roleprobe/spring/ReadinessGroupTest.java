@@ -32,7 +32,8 @@ class ReadinessGroupTest extends ContextRunnerSupport {
         return BootLine.withHealthIndicator(runner.withConfiguration(BootLine.healthEndpoint()),
                         "userCheckHealthIndicator", userCheck::get)
                 .withBean(PodEnvironment.class, () -> TestApplication.IN_KUBERNETES)
-                .withPropertyValues("role-probe.role-arns=" + ROLE);
+                // Boot 4's default; Boot 3.5 adds the probe groups only when it detects Kubernetes.
+                .withPropertyValues("role-probe.role-arns=" + ROLE, "management.endpoint.health.probes.enabled=true");
     }
 
     @Test

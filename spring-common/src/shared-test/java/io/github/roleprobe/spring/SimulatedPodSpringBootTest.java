@@ -10,20 +10,18 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.ActiveProfiles;
 
 /**
  * The whole application (Tomcat, actuator, the starter) on a random port, against the simulated EKS pod of the
- * subclass's static {@link SimulatedPod}, through the real SDK credential providers. Health details are shown
- * ({@code show-details=always}); the probe groups are left as Spring Boot configures them. Each class gets a fresh
- * application context, closed after the class.
+ * subclass's static {@link SimulatedPod}, through the real SDK credential providers. The settings are those of the
+ * {@code simulated-pod} profile ({@code application-simulated-pod.properties}: loopback, the expected role
+ * {@value #ROLE}, short backoff, health details shown); the probe groups are left as Spring Boot configures them. Each
+ * class gets a fresh application context, closed after the class. A subclass may name another application with its
+ * own {@code @SpringBootTest} ({@link SpringCloudAwsSpringBootTest}).
  */
-@SpringBootTest(classes = TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT, properties = {
-        "server.address=127.0.0.1",
-        "role-probe.role-arns=" + SimulatedPodSpringBootTest.ROLE,
-        "role-probe.backoff.initial=50ms",
-        "role-probe.backoff.max=500ms",
-        "management.endpoint.health.show-details=always",
-        "spring.main.banner-mode=off"})
+@SpringBootTest(classes = TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT)
+@ActiveProfiles("simulated-pod")
 @DirtiesContext
 abstract class SimulatedPodSpringBootTest {
 

@@ -54,7 +54,7 @@ class ManifestsTest {
 
     @Test
     void theKitHasBothIdentityVariantsForEachSampleAndTheArgoCdApplications() {
-        assertThat(apps()).map(SampleApp::name).containsExactlyInAnyOrder("micronaut", "spring-boot");
+        assertThat(apps()).map(SampleApp::name).containsExactlyInAnyOrder("micronaut", "spring-boot", "spring-boot3");
         for (SampleApp app : apps()) {
             assertThat(kustomizations()).map(Path::toString).contains(app.name() + "/base",
                     app.name() + "/overlays/pod-identity", app.name() + "/overlays/irsa");

@@ -10,6 +10,6 @@ final class SampleApps {
     }
 
     static List<SampleApp> available() {
-        return List.of(SampleApp.micronaut(), SampleApp.spring());
+        return List.of(SampleApp.micronaut(), SampleApp.spring(), SampleApp.springBoot3());
     }
 }

@@ -46,6 +46,16 @@ public record SampleApp(String name, Path jar, int containerPort, String hostPro
                 8080, "server.address", "server.port", "/actuator/health/roleProbe", "SAMPLE_WARMUPCREDENTIALS");
     }
 
+    /**
+     * The Spring Boot 3.5 sample with Spring Cloud AWS: samples/spring-boot3-app (its repackaged executable jar),
+     * Spring Boot's default port 8080 with the actuator on the same port.
+     */
+    public static SampleApp springBoot3() {
+        return new SampleApp("spring-boot3", Path.of(System.getProperty("roleprobe.springBoot3Jar",
+                "../spring-boot3-app/target/role-probe-sample-spring-boot3-app-0.1.0-SNAPSHOT.jar")),
+                8080, "server.address", "server.port", "/actuator/health/roleProbe", "SAMPLE_WARMUPCREDENTIALS");
+    }
+
     @Override
     public String toString() {
         return name;

@@ -68,8 +68,10 @@ class AotJarIT {
     private static int awaitPort(Path portFile, Process app, Path log) throws Exception {
         Instant deadline = Instant.now().plusSeconds(90);
         while (Instant.now().isBefore(deadline)) {
-            if (Files.exists(portFile)) {
-                return Integer.parseInt(Files.readString(portFile).trim());
+            // Spring Boot's WebServerPortFileWriter creates the file, then writes it: skip the empty file of that moment.
+            String port = Files.exists(portFile) ? Files.readString(portFile).trim() : "";
+            if (port.matches("[1-9][0-9]*")) {
+                return Integer.parseInt(port);
             }
             if (!app.isAlive()) {
                 throw new AssertionError("the app exited:\n" + Files.readString(log));

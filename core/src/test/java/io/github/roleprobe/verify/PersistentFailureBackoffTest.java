@@ -158,6 +158,8 @@ class PersistentFailureBackoffTest {
         assertThat(s.reason()).contains("IRSA's AWS_ROLE_ARN is " + legacy + ", not " + billing)
                 .contains("takes the IRSA web identity token first");
         assertThat(s.remedy()).contains("eks.amazonaws.com/role-arn annotation (billing-legacy)");
+        assertThat(s.details()).containsEntry("injection", "POD_IDENTITY")
+                .containsEntry("injections", List.of("IRSA", "POD_IDENTITY"));
         assertThat(s.stsCalls()).isZero();
         assertThat(pod.counters().stsRequests()).isZero();
         assertThat(waits).allSatisfy(w -> assertThat(w).isEqualTo(RoleProbeConfig.DEFAULT_REFRESH_INTERVAL));

@@ -106,7 +106,8 @@ class BrokenEnvironmentReasonsTest {
 
         VerificationSnapshot s = twoAttempts();
 
-        assertThat(s.reason()).contains("EKS Pod Identity: the agent at 127.0.0.1:").contains(" answered 403");
+        assertThat(s.state()).isEqualTo(VerificationState.NO_CREDENTIALS);
+        assertThat(s.reason()).contains("EKS Pod Identity: the agent at 127.0.0.1:").contains(" answered 403: \"");
         assertThat(s.remedy()).contains("list-pod-identity-associations");
     }
 
@@ -200,6 +201,7 @@ class BrokenEnvironmentReasonsTest {
 
         VerificationSnapshot s = twoAttempts();
 
+        assertThat(s.state()).isEqualTo(VerificationState.NO_CREDENTIALS);
         assertThat(s.reason()).startsWith("The SDK default credential provider chain returned no credentials: IRSA's"
                 + " web identity provider could not assume " + ORDERS + " (STS AssumeRoleWithWebIdentity): ")
                 .contains("Status Code: 503");

@@ -35,6 +35,13 @@ import software.amazon.awssdk.services.sts.model.GetCallerIdentityResponse;
  */
 public final class CallerIdentityClient implements AutoCloseable {
 
+    /**
+     * The application id of role-probe's STS client: its requests carry {@code app/role-probe} in their
+     * {@code User-Agent}, which CloudTrail records as {@code userAgent}, so role-probe's {@code GetCallerIdentity}
+     * calls can be told apart from the application's: {@value}.
+     */
+    public static final String APP_ID = "role-probe";
+
     private final RoleProbeConfig config;
     private StsClient client; // guarded by this
 
@@ -130,6 +137,8 @@ public final class CallerIdentityClient implements AutoCloseable {
                         throw SdkClientException.create("role-probe signs every call with the credentials it verifies");
                     })
                     .overrideConfiguration(o -> o
+                            // "app/role-probe" in the User-Agent: CloudTrail's userAgent tells role-probe's calls apart.
+                            .appId(APP_ID)
                             .putExecutionAttribute(RequestGuardInterceptor.UNGUARDED, Boolean.TRUE)
                             .retryStrategy(AwsRetryStrategy.doNotRetry())
                             .apiCallTimeout(config.stsTimeout()));

@@ -751,6 +751,18 @@ public final class IdentityVerifier implements AutoCloseable {
     }
 
     /**
+     * Returns how many STS {@code GetCallerIdentity} requests this verifier has sent: its attempts' and its request
+     * guard's identifications, each counted once it was sent (an attempt that sent nothing, for want of a region say,
+     * counts nothing). The snapshot's {@link VerificationSnapshot#stsCalls()} is this count at its publication. Its
+     * requests carry {@code app/}{@value CallerIdentityClient#APP_ID} in their {@code User-Agent}. Thread-safe.
+     *
+     * @return the requests sent, zero or more
+     */
+    public long stsCalls() {
+        return stsCallCount.get();
+    }
+
+    /**
      * Stops the background thread (waiting up to 5 s for a running attempt), fails nothing that waits
      * on {@link #verifyNow()} (their futures complete with the last snapshot), and releases the STS client
      * and any chain built here. Idempotent.

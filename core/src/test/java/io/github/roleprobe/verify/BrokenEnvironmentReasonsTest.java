@@ -46,6 +46,9 @@ class BrokenEnvironmentReasonsTest {
             closeables.get(i).close();
         }
         if (pod != null) {
+            StsCallAccounting.assertCountsMatch(pod, closeables);
+        }
+        if (pod != null) {
             for (String secret : pod.issuedSecrets()) {
                 assertThat(logs.lines()).noneMatch(line -> line.contains(secret));
             }

@@ -54,6 +54,9 @@ class IdentityVerifierScenariosTest {
             closeables.get(i).close();
         }
         if (pod != null) {
+            StsCallAccounting.assertCountsMatch(pod, closeables);
+        }
+        if (pod != null) {
             List<String> visible = new ArrayList<>(logs.lines());
             published.forEach(s -> {
                 visible.add(s.toString());

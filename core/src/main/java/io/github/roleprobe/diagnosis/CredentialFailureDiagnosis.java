@@ -3,6 +3,9 @@ package io.github.roleprobe.diagnosis;
 import io.github.roleprobe.environment.CredentialInjection;
 import io.github.roleprobe.environment.PodEnvironment;
 import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -21,7 +24,8 @@ import java.util.Optional;
  *   <li>with EKS Pod Identity environment, the token file is checked locally (missing, unreadable, a directory, empty,
  *       or not a valid header value); if it is fine, the agent is asked once, with no retry, bounded by 1 s to connect
  *       and 2 s to answer, to tell its status, its own error message, an HTML page, a refused or a hanging
- *       connection;</li>
+ *       connection. At most one such request per {@link #AGENT_CHECK_INTERVAL} (the last answer is reused in
+ *       between), so a pod that waits for its association asks the agent little more than its chain does;</li>
  *   <li>otherwise the chain as a whole is blamed, with each provider's message.</li>
  * </ul>
  * Texts are stable from attempt to attempt (request ids, attempt counts and object identity hashes are removed, and
@@ -29,28 +33,35 @@ import java.util.Optional;
  * file's content is never shown.
  *
  * <p>{@link #diagnose(RuntimeException)} blocks for at most about 3 s (the agent request); call it off the request
- * path, as the verifier does on its own thread. Immutable and thread-safe.
+ * path, as the verifier does on its own thread. Thread-safe.
  */
 public final class CredentialFailureDiagnosis {
 
+    /** The shortest time between two requests of this diagnosis to the EKS Pod Identity agent: 10 s. */
+    public static final Duration AGENT_CHECK_INTERVAL = Duration.ofSeconds(10);
     private static final int MAX_MESSAGE = 500;
 
     private final PodEnvironment environment;
     private final String applicationProvider;
+    private final Clock clock;
+    private AgentCheck.Answer lastAnswer; // guarded by this
+    private Instant lastAsked; // guarded by this
 
-    private CredentialFailureDiagnosis(PodEnvironment environment, String applicationProvider) {
+    private CredentialFailureDiagnosis(PodEnvironment environment, String applicationProvider, Clock clock) {
         this.environment = Objects.requireNonNull(environment, "environment");
         this.applicationProvider = applicationProvider;
+        this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     /**
      * For failures of the SDK default credential provider chain that role-probe builds itself.
      *
      * @param environment the pod's environment, read as the SDK reads it
+     * @param clock the clock that spaces the agent requests ({@link #AGENT_CHECK_INTERVAL})
      * @return the diagnosis
      */
-    public static CredentialFailureDiagnosis forDefaultChain(PodEnvironment environment) {
-        return new CredentialFailureDiagnosis(environment, null);
+    public static CredentialFailureDiagnosis forDefaultChain(PodEnvironment environment, Clock clock) {
+        return new CredentialFailureDiagnosis(environment, null, clock);
     }
 
     /**
@@ -59,10 +70,12 @@ public final class CredentialFailureDiagnosis {
      *
      * @param environment the pod's environment
      * @param providerName how to name the provider in reasons, for example its simple class name
+     * @param clock the clock that spaces the agent requests ({@link #AGENT_CHECK_INTERVAL})
      * @return the diagnosis
      */
-    public static CredentialFailureDiagnosis forApplicationProvider(PodEnvironment environment, String providerName) {
-        return new CredentialFailureDiagnosis(environment, Objects.requireNonNull(providerName, "providerName"));
+    public static CredentialFailureDiagnosis forApplicationProvider(PodEnvironment environment, String providerName,
+            Clock clock) {
+        return new CredentialFailureDiagnosis(environment, Objects.requireNonNull(providerName, "providerName"), clock);
     }
 
     /**
@@ -152,7 +165,7 @@ public final class CredentialFailureDiagnosis {
             return CredentialFailure.of(FailedComponent.AGENT, prefix + "the container credentials provider said: "
                     + SdkText.shorten(said, MAX_MESSAGE), Remedies.AGENT_ERROR);
         }
-        AgentCheck.Answer answer = AgentCheck.ask(uri, tokenText);
+        AgentCheck.Answer answer = askAgent(uri, tokenText);
         String reason = prefix + answer.text() + ".";
         return switch (answer.kind()) {
             case ANSWERED_OK -> CredentialFailure.of(FailedComponent.AGENT, prefix + answer.text()
@@ -167,6 +180,15 @@ public final class CredentialFailureDiagnosis {
                             : answer.text().contains(" answered 4") ? Remedies.AGENT_REFUSED_TOKEN
                             : Remedies.AGENT_ERROR);
         };
+    }
+
+    private synchronized AgentCheck.Answer askAgent(URI uri, String token) {
+        Instant now = clock.instant();
+        if (lastAnswer == null || !now.isBefore(lastAsked.plus(AGENT_CHECK_INTERVAL))) {
+            lastAnswer = AgentCheck.ask(uri, token);
+            lastAsked = clock.instant();
+        }
+        return lastAnswer;
     }
 
     /** The part of a chain message after the provider list: what each provider said. */

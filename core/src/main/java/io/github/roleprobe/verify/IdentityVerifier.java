@@ -163,10 +163,10 @@ public final class IdentityVerifier implements AutoCloseable {
         this.config = Objects.requireNonNull(b.config, "config");
         this.environment = b.environment != null ? b.environment : PodEnvironment.system();
         this.credentials = b.credentials != null ? b.credentials : ApplicationCredentials.defaultChain();
-        this.diagnosis = credentials.applicationProviderName()
-                .map(name -> CredentialFailureDiagnosis.forApplicationProvider(environment, name))
-                .orElseGet(() -> CredentialFailureDiagnosis.forDefaultChain(environment));
         this.clock = b.clock != null ? b.clock : Clock.systemUTC();
+        this.diagnosis = credentials.applicationProviderName()
+                .map(name -> CredentialFailureDiagnosis.forApplicationProvider(environment, name, clock))
+                .orElseGet(() -> CredentialFailureDiagnosis.forDefaultChain(environment, clock));
         this.backoff = new Backoff(config.backoffInitial(),
                 b.random != null ? b.random : () -> ThreadLocalRandom.current().nextDouble());
         this.localBackoffCap = config.backoffLocalMax().compareTo(config.backoffMax()) < 0

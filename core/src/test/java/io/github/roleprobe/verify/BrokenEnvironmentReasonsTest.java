@@ -3,6 +3,7 @@ package io.github.roleprobe.verify;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.roleprobe.config.RoleProbeConfig;
+import io.github.roleprobe.diagnosis.CredentialFailureDiagnosis;
 import io.github.roleprobe.environment.PodEnvironment;
 import io.github.roleprobe.testkit.AgentFailure;
 import io.github.roleprobe.testkit.EksPodSimulator;
@@ -105,9 +106,23 @@ class BrokenEnvironmentReasonsTest {
 
     @Test
     void agentAnswering403IsTheAgentRefusingTheTokenWithAnAssociationRemedy() {
-        start(podIdentityWithoutImds().agentOutage(AgentFailure.FORBIDDEN_403));
+        ManualClock clock = new ManualClock(java.time.Instant.parse("2026-12-03T10:00:00Z"));
+        pod = podIdentityWithoutImds().agentOutage(AgentFailure.FORBIDDEN_403).start();
+        closeables.add(pod);
+        pod.applySystemProperties();
+        verifier = IdentityVerifier.builder()
+                .config(RoleProbeConfig.builder().roleArns(List.of(ORDERS)).build())
+                .environment(PodEnvironment.of(pod.environment()))
+                .scheduler(scheduler).random(() -> 0.0).clock(clock).listener(new LoggingListener()).build();
+        closeables.add(verifier);
+        verifier.start();
 
         VerificationSnapshot s = twoAttempts();
+        // The SDK's container provider asks once per attempt (no retry on 403); the diagnosis asked once for both.
+        assertThat(pod.counters().agentRequests()).isEqualTo(3);
+        clock.advance(CredentialFailureDiagnosis.AGENT_CHECK_INTERVAL);
+        scheduler.runNext();
+        assertThat(pod.counters().agentRequests()).as("asked again once the interval passed").isEqualTo(5);
 
         assertThat(s.state()).isEqualTo(VerificationState.NO_CREDENTIALS);
         assertThat(s.reason()).contains("EKS Pod Identity: the agent at 127.0.0.1:").contains(" answered 403: \"");

@@ -323,4 +323,22 @@ class BrokenEnvironmentReasonsTest {
         assertThat(verifier.snapshot().state()).isEqualTo(VerificationState.VERIFIED);
         assertThat(verifier.snapshot().stsCalls()).isEqualTo(pod.counters().stsGetCallerIdentityCalls()).isEqualTo(1);
     }
+
+    @Test
+    void aNewCauseWithinTheSameStateIsLoggedOnceAndARepeatedOneNotAgain() {
+        start(podIdentityWithoutImds().agentOutage(AgentFailure.FORBIDDEN_403)
+                .podIdentityTokenFileProblem(TokenFileProblem.MISSING));
+        for (int i = 0; i < 3; i++) {
+            scheduler.runNext();
+        }
+        pod.setPodIdentityTokenFileProblem(TokenFileProblem.NONE);
+        for (int i = 0; i < 3; i++) {
+            scheduler.runNext();
+        }
+
+        List<String> logged = logs.lines().stream().filter(l -> l.contains("AWS identity NO_CREDENTIALS")).toList();
+        assertThat(logged).hasSize(2);
+        assertThat(logged.get(0)).contains("does not exist");
+        assertThat(logged.get(1)).contains(" answered 403");
+    }
 }

@@ -66,8 +66,7 @@ final class ChainMessage {
         int from = 0;
         while (true) {
             int i = text.indexOf(provider + "(", from);
-            // Not the tail of a longer name (ContainerCredentialsProvider within InstanceProfile... does not occur,
-            // but ProfileCredentialsProvider would match inside another name ending the same way).
+            // Only a whole name counts, never the tail of a longer one that ends the same way.
             if (i <= 0 || !Character.isLetterOrDigit(text.charAt(i - 1))) {
                 return i;
             }

@@ -188,6 +188,19 @@ class BrokenEnvironmentReasonsTest {
     }
 
     @Test
+    void anUnreadableTokenFileIsNamedWhereThePermissionBitsApply() {
+        start(podIdentityWithoutImds().podIdentityTokenFileProblem(TokenFileProblem.UNREADABLE));
+        org.junit.jupiter.api.Assumptions.assumeFalse(Files.isReadable(pod.podIdentityTokenFile()),
+                "running as root: permission bits do not stop reading");
+
+        VerificationSnapshot s = twoAttempts();
+
+        assertThat(s.reason()).contains("the token file " + pod.podIdentityTokenFile()
+                + " (AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE) cannot be read by this process (permission denied).");
+        assertThat(s.remedy()).contains("securityContext");
+    }
+
+    @Test
     void aDirectoryAtTheTokenFilesPathIsNamed() {
         start(podIdentityWithoutImds().podIdentityTokenFileProblem(TokenFileProblem.DIRECTORY));
 

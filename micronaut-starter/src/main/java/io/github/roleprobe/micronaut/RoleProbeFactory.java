@@ -59,7 +59,12 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
  *   <li>else (several and none of these rules decides) the SDK default credential provider chain, with a WARN
  *       that names the beans found and asks for {@code @Primary}.</li>
  * </ol>
- * No provider is resolved while the bean is chosen: the first resolution is the verifier's first attempt.
+ * No provider is resolved while the bean is chosen: the first resolution is the verifier's first attempt. An
+ * application provider is resolved as it is, never rebuilt: Micronaut AWS's chain ends in
+ * {@code DefaultCredentialsProvider.create()}, one chain for the whole JVM, which keeps the provider that answered
+ * first (the instance profile, if it resolved before the EKS Pod Identity association was effective) beyond the
+ * application context; such a wrong identity fails liveness after {@code role-probe.liveness-grace}, since only a
+ * new JVM gets a new chain.
  *
  * <p>A {@link PodEnvironment} bean, when the application context has one, replaces the process environment
  * (tests use it to simulate {@code KUBERNETES_SERVICE_HOST}).

@@ -33,8 +33,9 @@ class MicronautAwsLateAssociationTest extends MicronautAwsTest {
             HealthResponse waiting = app.awaitReadiness(r -> "NO_CREDENTIALS".equals(r.state()));
             assertThat(waiting.status()).isEqualTo(503);
             assertThat((String) waiting.roleProbe().get("reason"))
-                    .startsWith("The credential provider chain returned no credentials")
-                    .contains("ContainerCredentialsProvider");
+                    .startsWith("The application's credentials provider (AwsCredentialsProviderChain) returned no"
+                            + " credentials: EKS Pod Identity: the agent at ")
+                    .contains(" answered 403");
             assertThat(app.liveness().status()).as("a restart would not help").isEqualTo(200);
 
             // The application's SQS client, on the same chain, gets no credentials either: nothing is sent.

@@ -60,6 +60,7 @@ abstract class SimulatedPodTest {
                 simulator.close();
                 simulator = null;
             }
+            closedVerifiers.clear();
         }
         assertThat(System.getProperty("aws.containerCredentialsFullUri")).isNull();
     }
@@ -117,8 +118,9 @@ abstract class SimulatedPodTest {
                 List<IdentityVerifier> all = new ArrayList<>(closedVerifiers);
                 all.add(verifier.get());
                 StsCallAccounting.assertVerifiersMatch(simulator, all);
+                closedVerifiers.add(verifier.get());
             }
-            closedVerifiers.clear();
+
         }
     }
 

@@ -88,6 +88,14 @@ public final class ApplicationCredentials implements AutoCloseable {
         return fixed != null;
     }
 
+    /**
+     * @return the simple class name of the application's provider (for example {@code DefaultCredentialsProvider}),
+     *     or empty for the default chain built here
+     */
+    public java.util.Optional<String> applicationProviderName() {
+        return fixed == null ? java.util.Optional.empty() : java.util.Optional.of(fixed.getClass().getSimpleName());
+    }
+
     /** Closes a chain this class built; never the application's provider. Idempotent. */
     @Override
     public void close() {

@@ -103,6 +103,51 @@ public final class PodEnvironment {
         return present(value) ? Optional.of(value.strip()) : Optional.empty();
     }
 
+    /**
+     * Returns the EKS Pod Identity agent's URL, {@code aws.containerCredentialsFullUri} or
+     * {@code AWS_CONTAINER_CREDENTIALS_FULL_URI}.
+     *
+     * @return the URL text as injected (for example {@code http://169.254.170.23/v1/credentials}), or empty
+     */
+    public Optional<String> containerCredentialsFullUri() {
+        return optional(SdkSystemSetting.AWS_CONTAINER_CREDENTIALS_FULL_URI);
+    }
+
+    /**
+     * Returns the path of the EKS Pod Identity token file, {@code aws.containerAuthorizationTokenFile} or
+     * {@code AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE}.
+     *
+     * @return the path as injected, or empty
+     */
+    public Optional<String> containerAuthorizationTokenFile() {
+        return optional(SdkSystemSetting.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE);
+    }
+
+    /**
+     * Tells whether an authorization token is given directly ({@code aws.containerAuthorizationToken} or
+     * {@code AWS_CONTAINER_AUTHORIZATION_TOKEN}), which the SDK prefers to the token file. Never returns the token.
+     *
+     * @return {@code true} when it is set and not blank
+     */
+    public boolean containerAuthorizationTokenPresent() {
+        return optional(SdkSystemSetting.AWS_CONTAINER_AUTHORIZATION_TOKEN).isPresent();
+    }
+
+    /**
+     * Returns the path of the IRSA web identity token file, {@code aws.webIdentityTokenFile} or
+     * {@code AWS_WEB_IDENTITY_TOKEN_FILE}.
+     *
+     * @return the path as injected, or empty
+     */
+    public Optional<String> webIdentityTokenFile() {
+        return optional(SdkSystemSetting.AWS_WEB_IDENTITY_TOKEN_FILE);
+    }
+
+    private Optional<String> optional(SdkSystemSetting setting) {
+        String value = setting(setting);
+        return present(value) ? Optional.of(value.strip()) : Optional.empty();
+    }
+
     private String setting(SdkSystemSetting setting) {
         String value = systemProperties.apply(setting.property());
         return value != null ? value : environment.apply(setting.environmentVariable());

@@ -35,6 +35,13 @@ import software.amazon.awssdk.services.sts.model.GetCallerIdentityResponse;
  */
 public final class CallerIdentityClient implements AutoCloseable {
 
+    /**
+     * The application id of role-probe's STS client: its requests carry {@code app/role-probe} in their
+     * {@code User-Agent}, which CloudTrail records as {@code userAgent}, so role-probe's {@code GetCallerIdentity}
+     * calls can be told apart from the application's: {@value}.
+     */
+    public static final String APP_ID = "role-probe";
+
     private final RoleProbeConfig config;
     private StsClient client; // guarded by this
 
@@ -57,9 +64,10 @@ public final class CallerIdentityClient implements AutoCloseable {
         try {
             sts = client();
         } catch (SdkClientException e) {
-            return CallerIdentityResult.notSent(CallerIdentityResult.Failure.MISCONFIGURED,
-                    "No AWS region for STS: set " + RoleProbeConfig.REGION + " or AWS_REGION ("
-                            + firstLine(e.getMessage()) + ")");
+            // The SDK's region chain message lists its providers with identity hashes: say it in stable words.
+            return CallerIdentityResult.notSent(CallerIdentityResult.Failure.NO_REGION,
+                    "No AWS region for role-probe's STS client: " + RoleProbeConfig.REGION + " is not set and the SDK"
+                            + " region provider chain found none (AWS_REGION or aws.region, the AWS profile, IMDS)");
         } catch (IllegalArgumentException e) {
             return CallerIdentityResult.notSent(CallerIdentityResult.Failure.MISCONFIGURED,
                     "Cannot build the STS client: " + firstLine(e.getMessage()));
@@ -97,9 +105,15 @@ public final class CallerIdentityClient implements AutoCloseable {
         if (e.statusCode() >= 500) {
             return CallerIdentityResult.failure(CallerIdentityResult.Failure.UNAVAILABLE, what);
         }
-        if (e.isClockSkewException()) {
-            return CallerIdentityResult.failure(CallerIdentityResult.Failure.MISCONFIGURED,
-                    what + ": the system clock differs from AWS time; synchronise the node's clock");
+        String message = e.awsErrorDetails() != null && e.awsErrorDetails().errorMessage() != null
+                ? e.awsErrorDetails().errorMessage() : "";
+        if (e.isClockSkewException() || "RequestExpired".equals(code)
+                || ("SignatureDoesNotMatch".equals(code) && (message.startsWith("Signature expired")
+                        || message.startsWith("Signature not yet current")))) {
+            // STS's own message says how far apart the request time and its clock are: keep it.
+            return CallerIdentityResult.failure(CallerIdentityResult.Failure.CLOCK_SKEW,
+                    what + (message.isEmpty() ? "" : ": \"" + firstLine(message) + "\"")
+                            + " (the request was signed with this JVM's clock, which differs from AWS time)");
         }
         switch (code) {
             case "InvalidClientTokenId", "ExpiredToken", "ExpiredTokenException", "UnrecognizedClientException",
@@ -123,6 +137,8 @@ public final class CallerIdentityClient implements AutoCloseable {
                         throw SdkClientException.create("role-probe signs every call with the credentials it verifies");
                     })
                     .overrideConfiguration(o -> o
+                            // "app/role-probe" in the User-Agent: CloudTrail's userAgent tells role-probe's calls apart.
+                            .appId(APP_ID)
                             .putExecutionAttribute(RequestGuardInterceptor.UNGUARDED, Boolean.TRUE)
                             .retryStrategy(AwsRetryStrategy.doNotRetry())
                             .apiCallTimeout(config.stsTimeout()));

@@ -19,8 +19,15 @@ public final class CallerIdentityResult {
         THROTTLED,
         /** STS rejected the credentials: {@code InvalidClientTokenId}, {@code ExpiredToken} and the like. */
         CREDENTIALS_REJECTED,
-        /** The call cannot work as configured: no region, an endpoint answering 4xx, clock skew. */
-        MISCONFIGURED
+        /** The call cannot work as configured: an endpoint answering 4xx, an invalid endpoint. */
+        MISCONFIGURED,
+        /**
+         * STS refused the request's time: {@code RequestExpired}, or {@code SignatureDoesNotMatch} with "Signature
+         * expired" / "Signature not yet current" (the signing time is more than 15 minutes from STS's clock).
+         */
+        CLOCK_SKEW,
+        /** No region for the STS client: nothing was sent. */
+        NO_REGION
     }
 
     private final String arn;
@@ -103,7 +110,7 @@ public final class CallerIdentityResult {
             case UNAVAILABLE -> StsCallResult.UNAVAILABLE;
             case THROTTLED -> StsCallResult.THROTTLED;
             case CREDENTIALS_REJECTED -> StsCallResult.REJECTED;
-            case MISCONFIGURED -> StsCallResult.MISCONFIGURED;
+            case MISCONFIGURED, CLOCK_SKEW, NO_REGION -> StsCallResult.MISCONFIGURED;
         };
     }
 

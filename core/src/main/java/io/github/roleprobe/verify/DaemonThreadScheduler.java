@@ -8,6 +8,8 @@ import java.util.concurrent.TimeUnit;
 /** {@link VerifierScheduler} on one daemon thread. Thread-safe. */
 final class DaemonThreadScheduler implements VerifierScheduler {
 
+    private static final Duration INTERRUPTED_WAIT = Duration.ofSeconds(1);
+
     private final ScheduledThreadPoolExecutor executor;
 
     DaemonThreadScheduler() {
@@ -28,10 +30,17 @@ final class DaemonThreadScheduler implements VerifierScheduler {
 
     @Override
     public boolean shutdown(Duration timeout) {
-        executor.shutdownNow();
+        // Pending tasks are dropped (the delayed-task policy above); a running attempt finishes what it sent, so that
+        // an STS request it counted is one STS received, and is interrupted only when it outlasts the timeout.
+        executor.shutdown();
         try {
-            return executor.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            if (executor.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+                return true;
+            }
+            executor.shutdownNow();
+            return executor.awaitTermination(INTERRUPTED_WAIT.toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
+            executor.shutdownNow();
             Thread.currentThread().interrupt();
             return false;
         }

@@ -6,6 +6,8 @@ import io.github.roleprobe.config.RoleProbeConfig;
 import io.github.roleprobe.credentials.ApplicationCredentials;
 import io.github.roleprobe.credentials.CredentialSource;
 import io.github.roleprobe.credentials.ResolvedCredentials;
+import io.github.roleprobe.diagnosis.CredentialFailure;
+import io.github.roleprobe.diagnosis.CredentialFailureDiagnosis;
 import io.github.roleprobe.environment.CredentialInjection;
 import io.github.roleprobe.environment.PodEnvironment;
 import io.github.roleprobe.guard.GuardEvidence;
@@ -141,9 +143,11 @@ public final class IdentityVerifier implements AutoCloseable {
     private boolean started;
     private boolean closed;
 
+    private final CredentialFailureDiagnosis diagnosis;
+
     // Confined to the verifier thread.
     private CredentialSource confirmedSource;
-    /** Failed attempts in a row that sent nothing to STS: the exponent of the local backoff. */
+    /** Failed attempts in a row, whatever they sent: the exponent of the local backoff. */
     private int consecutiveFailures;
     /**
      * Failed attempts since the last confirmation that sent (or may have sent) requests to STS: the exponent of
@@ -160,6 +164,9 @@ public final class IdentityVerifier implements AutoCloseable {
         this.environment = b.environment != null ? b.environment : PodEnvironment.system();
         this.credentials = b.credentials != null ? b.credentials : ApplicationCredentials.defaultChain();
         this.clock = b.clock != null ? b.clock : Clock.systemUTC();
+        this.diagnosis = credentials.applicationProviderName()
+                .map(name -> CredentialFailureDiagnosis.forApplicationProvider(environment, name, clock))
+                .orElseGet(() -> CredentialFailureDiagnosis.forDefaultChain(environment, clock));
         this.backoff = new Backoff(config.backoffInitial(),
                 b.random != null ? b.random : () -> ThreadLocalRandom.current().nextDouble());
         this.localBackoffCap = config.backoffLocalMax().compareTo(config.backoffMax()) < 0
@@ -521,6 +528,7 @@ public final class IdentityVerifier implements AutoCloseable {
         VerificationSnapshot.Builder b = previous.toBuilder()
                 .attempts(previous.attempts() + 1)
                 .injection(injection)
+                .irsaAlsoInjected(environment.irsaPresent())
                 .inKubernetes(inKubernetes)
                 .stale(false);
 
@@ -559,9 +567,10 @@ public final class IdentityVerifier implements AutoCloseable {
                 return new Next(finish(previous, notInjected(b, "the credential provider chain returned none")),
                         config.backoffMax());
             }
+            CredentialFailure diagnosed = diagnosis.diagnose(e);
             return new Next(finish(previous, b.state(VerificationState.NO_CREDENTIALS)
-                    .reason("The credential provider chain returned no credentials: " + Messages.providerFailures(e))
-                    .remedy(Remedies.NO_CREDENTIALS)), backoffDelay());
+                    .reason(diagnosed.reason())
+                    .remedy(diagnosed.remedy())), backoffDelay());
         }
         b.credentialSource(resolved.source()).maskedAccessKeyId(resolved.maskedAccessKeyId());
 
@@ -610,6 +619,8 @@ public final class IdentityVerifier implements AutoCloseable {
             case UNAVAILABLE, THROTTLED ->
                     b.state(VerificationState.STS_UNAVAILABLE).reason(reason).remedy(Remedies.STS_UNAVAILABLE);
             case CREDENTIALS_REJECTED -> b.state(VerificationState.NO_CREDENTIALS).reason(reason).remedy(Remedies.NO_CREDENTIALS);
+            case CLOCK_SKEW -> b.state(VerificationState.MISCONFIGURED).reason(reason).remedy(Remedies.CLOCK_SKEW);
+            case NO_REGION -> b.state(VerificationState.MISCONFIGURED).reason(reason).remedy(Remedies.NO_REGION);
             default -> b.state(VerificationState.MISCONFIGURED).reason(reason).remedy(Remedies.MISCONFIGURED);
         }
         return new Next(finish(previous, b), backoffDelay());
@@ -642,11 +653,22 @@ public final class IdentityVerifier implements AutoCloseable {
         }
         boolean nodeRole = resolved.source() == CredentialSource.INSTANCE_PROFILE
                 || caller.map(AssumedRoleArn::sessionNameIsInstanceId).orElse(false);
+        // EKS Pod Identity with a target role (targetRoleArn, typically in another account): the agent hands out the
+        // target role's credentials, so the caller is the target role, not the association's role. Hinted when the
+        // caller's account is none of the expected roles' accounts.
+        Optional<String> targetRole = nodeRole || resolved.source() != CredentialSource.CONTAINER
+                || environment.injection() != CredentialInjection.POD_IDENTITY
+                ? Optional.empty()
+                : caller.filter(c -> expectedRoles.stream().noneMatch(r -> r.accountId().equals(c.accountId())))
+                        .map(c -> "arn:" + c.partition() + ":iam::" + c.accountId() + ":role/" + c.roleName());
         b.state(VerificationState.WRONG_IDENTITY)
                 .wrongIdentityKind(nodeRole ? WrongIdentityKind.NODE_ROLE : WrongIdentityKind.OTHER)
                 .reason((nodeRole ? "The credentials are the node role " : "The credentials belong to ")
-                        + callerArn + " (from " + resolved.source() + "), not " + String.join(" or ", expectedRoleNames) + ".")
-                .remedy(nodeRole ? Remedies.NODE_ROLE : Remedies.OTHER_IDENTITY);
+                        + callerArn + " (from " + resolved.source() + "), not " + String.join(" or ", expectedRoleNames) + "."
+                        + targetRole.map(t -> " With EKS Pod Identity the caller is the association's target role when it"
+                                + " has one (targetRoleArn): " + t + " may be this association's target role.").orElse(""))
+                .remedy(nodeRole ? Remedies.NODE_ROLE
+                        : targetRole.map(Remedies::targetRole).orElse(Remedies.OTHER_IDENTITY));
         return new Next(finish(previous, b), backoffDelay());
     }
 
@@ -713,7 +735,7 @@ public final class IdentityVerifier implements AutoCloseable {
         if (!sentToSts) {
             return backoff.delay(consecutiveFailures++, localBackoffCap);
         }
-        consecutiveFailures = 0;
+        consecutiveFailures++;
         if (calledSts && lastStsCall == StsCallResult.THROTTLED) {
             // STS says the account's quota is spent: back off as for a persistent failure at once.
             stsFailures = Math.max(stsFailures, RoleProbeConfig.PERSISTENT_AFTER_ATTEMPTS);
@@ -726,6 +748,18 @@ public final class IdentityVerifier implements AutoCloseable {
         Duration untilMaxAge = Duration.between(now, confirmed.plus(config.maxAge()));
         Duration delay = untilMaxAge.compareTo(config.refreshInterval()) < 0 ? untilMaxAge : config.refreshInterval();
         return delay.isNegative() ? Duration.ZERO : delay;
+    }
+
+    /**
+     * Returns how many STS {@code GetCallerIdentity} requests this verifier has sent: its attempts' and its request
+     * guard's identifications, each counted once it was sent (an attempt that sent nothing, for want of a region say,
+     * counts nothing). The snapshot's {@link VerificationSnapshot#stsCalls()} is this count at its publication. Its
+     * requests carry {@code app/}{@value CallerIdentityClient#APP_ID} in their {@code User-Agent}. Thread-safe.
+     *
+     * @return the requests sent, zero or more
+     */
+    public long stsCalls() {
+        return stsCallCount.get();
     }
 
     /**

@@ -12,7 +12,8 @@ final class Remedies {
             + " period); set AWS_EC2_METADATA_DISABLED=true (also where an IMDS hop limit of 1 blocks pods) so the pod"
             + " waits instead.";
     static final String OTHER_IDENTITY = "Point the EKS Pod Identity association (or the service account's"
-            + " eks.amazonaws.com/role-arn) at the expected role, or correct " + RoleProbeConfig.ROLE_ARNS + ".";
+            + " eks.amazonaws.com/role-arn) at the expected role, or correct " + RoleProbeConfig.ROLE_ARNS + " (for an"
+            + " association with a target role, the pod runs as the target role: expect that one).";
     static final String NO_CREDENTIALS = "Check that the EKS Pod Identity agent (or the IRSA token file) is reachable"
             + " and the association exists; role-probe keeps retrying with backoff.";
     static final String NOT_INJECTED = "Recreate the pod (kubectl rollout restart or delete the pod) after the EKS Pod"
@@ -22,8 +23,23 @@ final class Remedies {
     static final String NO_ROLE = "Set " + RoleProbeConfig.ROLE_ARNS + "=arn:aws:iam::111122223333:role/orders (or use"
             + " IRSA, whose AWS_ROLE_ARN is then expected).";
     static final String MISCONFIGURED = "Correct the configuration named in the reason.";
+    static final String CLOCK_SKEW = "Synchronise the node's clock with AWS time (chrony with the Amazon Time Sync"
+            + " Service, 169.254.169.123, as EKS-optimised AMIs configure it); STS refuses requests signed more than"
+            + " 15 minutes off. role-probe retries with backoff.";
+    static final String NO_REGION = "Set " + RoleProbeConfig.REGION + " (for example " + RoleProbeConfig.REGION
+            + "=eu-west-1) or the AWS_REGION environment variable to the region of the regional STS endpoint.";
 
     private Remedies() {
+    }
+
+    /**
+     * The remedy for another identity from the EKS Pod Identity agent: the association may have a target role, whose
+     * credentials the agent hands out, and which is then the role to expect.
+     */
+    static String targetRole(String targetRoleArn) {
+        return "If the EKS Pod Identity association has a target role (targetRoleArn), expect that role: "
+                + RoleProbeConfig.ROLE_ARNS + "=" + targetRoleArn + " (the kit copies it with the"
+                + " pod-identity-target-role component). Otherwise point the association at the expected role.";
     }
 
     /**

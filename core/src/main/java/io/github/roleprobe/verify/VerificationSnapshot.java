@@ -30,6 +30,7 @@ public final class VerificationSnapshot {
     private final CredentialSource credentialSource;
     private final String maskedAccessKeyId;
     private final CredentialInjection injection;
+    private final boolean irsaToo;
     private final boolean inKubernetes;
     private final Instant stateSince;
     private final Instant lastCheck;
@@ -54,6 +55,7 @@ public final class VerificationSnapshot {
         this.credentialSource = b.credentialSource;
         this.maskedAccessKeyId = b.maskedAccessKeyId;
         this.injection = Objects.requireNonNull(b.injection, "injection");
+        this.irsaToo = b.irsaToo && b.injection == CredentialInjection.POD_IDENTITY;
         this.inKubernetes = b.inKubernetes;
         this.stateSince = Objects.requireNonNull(b.stateSince, "stateSince");
         this.lastCheck = b.lastCheck;
@@ -155,6 +157,15 @@ public final class VerificationSnapshot {
         return Optional.ofNullable(maskedAccessKeyId);
     }
 
+    /**
+     * @return {@code true} when IRSA environment is present next to EKS Pod Identity's ({@link #injection()} is then
+     *     {@link CredentialInjection#POD_IDENTITY}), in which case the SDK default credential provider chain uses IRSA,
+     *     which it asks first
+     */
+    public boolean irsaAlsoInjected() {
+        return irsaToo;
+    }
+
     /** @return which credential injection the pod's environment shows */
     public CredentialInjection injection() {
         return injection;
@@ -228,7 +239,8 @@ public final class VerificationSnapshot {
 
     /**
      * Returns the snapshot as health details: state, reason, remedy, expected roles, caller ARN,
-     * credential source, masked access key id, injection, last check and confirmation times, stale flag,
+     * credential source, masked access key id, injection (and {@code injections}, IRSA first, when IRSA environment is
+     * present next to EKS Pod Identity's), last check and confirmation times, stale flag,
      * attempts, STS calls, the request guard's mode ({@code guard}) and the application clients it saw
      * ({@code clients}, see {@link #clients()}). Absent values are left out. Built once with the snapshot, so probe requests
      * that show details allocate nothing here.
@@ -252,6 +264,10 @@ public final class VerificationSnapshot {
         putIfPresent(d, "credentialSource", credentialSource);
         putIfPresent(d, "accessKeyId", maskedAccessKeyId);
         d.put("injection", injection.name());
+        if (irsaToo) {
+            // Both sets of variables: in the order the SDK default chain asks them, so the first is the one it uses.
+            d.put("injections", List.of(CredentialInjection.IRSA.name(), CredentialInjection.POD_IDENTITY.name()));
+        }
         d.put("stateSince", stateSince.toString());
         putIfPresent(d, "lastCheck", lastCheck);
         putIfPresent(d, "lastConfirmed", lastConfirmed);
@@ -291,6 +307,7 @@ public final class VerificationSnapshot {
         private CredentialSource credentialSource;
         private String maskedAccessKeyId;
         private CredentialInjection injection = CredentialInjection.NONE;
+        private boolean irsaToo;
         private boolean inKubernetes;
         private Instant stateSince;
         private Instant lastCheck;
@@ -316,6 +333,7 @@ public final class VerificationSnapshot {
             credentialSource = s.credentialSource;
             maskedAccessKeyId = s.maskedAccessKeyId;
             injection = s.injection;
+            irsaToo = s.irsaToo;
             inKubernetes = s.inKubernetes;
             stateSince = s.stateSince;
             lastCheck = s.lastCheck;
@@ -374,6 +392,12 @@ public final class VerificationSnapshot {
          * @return this builder
          */
         public Builder injection(CredentialInjection v) { injection = v; return this; }
+
+        /**
+         * @param v whether IRSA environment is present too (shown only next to {@link CredentialInjection#POD_IDENTITY})
+         * @return this builder
+         */
+        public Builder irsaAlsoInjected(boolean v) { irsaToo = v; return this; }
         /**
          * @param v whether running in Kubernetes
          * @return this builder

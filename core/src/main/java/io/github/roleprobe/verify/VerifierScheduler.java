@@ -23,10 +23,10 @@ public interface VerifierScheduler {
     Cancellable schedule(Runnable task, Duration delay);
 
     /**
-     * Stops running tasks: cancels pending ones, interrupts a running one and waits for it up to
-     * {@code timeout}. Idempotent.
+     * Stops running tasks: cancels pending ones and lets a running one finish for up to {@code timeout}; a task still
+     * running then is interrupted. Idempotent.
      *
-     * @param timeout how long to wait for a running task
+     * @param timeout how long a running task may take to finish before it is interrupted
      * @return {@code true} when no task is running any more
      */
     boolean shutdown(Duration timeout);

@@ -34,6 +34,20 @@ class RoleProbeConfigTest {
     }
 
     @Test
+    void spacesAroundRoleEntriesAreTrimmedAsDocumentedAndSpacesInsideAreRejected() {
+        // A comma-separated value written with ", " binds as entries with a leading space (Spring Boot, Micronaut).
+        RoleProbeConfig config = RoleProbeConfig.builder()
+                .roleArns(List.of(" arn:aws:iam::111122223333:role/orders", "\tarn:aws:iam::111122223333:role/billing ", ""))
+                .build();
+        assertThat(config.roleArns()).map(Object::toString).containsExactly("arn:aws:iam::111122223333:role/orders",
+                "arn:aws:iam::111122223333:role/billing");
+
+        assertThatThrownBy(() -> RoleProbeConfig.builder().roleArns(List.of("arn:aws:iam::111122223333:role/or ders")))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("role-probe.role-arns").hasMessageContaining("'arn:aws:iam::111122223333:role/or ders'");
+    }
+
+    @Test
     void badRegionNamesTheSetting() {
         assertThatThrownBy(() -> RoleProbeConfig.builder().region("Europe"))
                 .hasMessageContaining("role-probe.region").hasMessageContaining("'Europe'")

@@ -7,6 +7,7 @@ import io.github.roleprobe.config.RoleProbeConfig;
 import io.github.roleprobe.credentials.CredentialSource;
 import io.github.roleprobe.environment.PodEnvironment;
 import io.github.roleprobe.testkit.EksPodSimulator;
+import io.github.roleprobe.verify.StsCallAccounting;
 import io.github.roleprobe.testkit.LogCapture;
 import io.github.roleprobe.testkit.SimulatedCredentials;
 import io.github.roleprobe.verify.IdentityVerifier;
@@ -59,6 +60,9 @@ class RequestGuardScenariosTest {
     void noSecretLeftAndEverythingIsClosed() throws Exception {
         for (int i = closeables.size() - 1; i >= 0; i--) {
             closeables.get(i).close();
+        }
+        if (pod != null) {
+            StsCallAccounting.assertCountsMatch(pod, closeables);
         }
         if (pod != null) {
             List<String> all = new ArrayList<>(logs.lines());

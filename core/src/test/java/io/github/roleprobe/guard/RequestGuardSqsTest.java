@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.roleprobe.config.RoleProbeConfig;
 import io.github.roleprobe.environment.PodEnvironment;
 import io.github.roleprobe.testkit.EksPodSimulator;
+import io.github.roleprobe.verify.StsCallAccounting;
 import io.github.roleprobe.testkit.LogCapture;
 import io.github.roleprobe.verify.IdentityVerifier;
 import io.github.roleprobe.verify.LoggingListener;
@@ -50,6 +51,9 @@ class RequestGuardSqsTest {
     void noSecretLeftAndEverythingIsClosed() throws Exception {
         for (int i = closeables.size() - 1; i >= 0; i--) {
             closeables.get(i).close();
+        }
+        if (pod != null) {
+            StsCallAccounting.assertCountsMatch(pod, closeables);
         }
         if (pod != null) {
             for (String secret : pod.issuedSecrets()) {

@@ -8,6 +8,7 @@ import io.github.roleprobe.credentials.ApplicationCredentials;
 import io.github.roleprobe.environment.PodEnvironment;
 import io.github.roleprobe.testkit.AgentFailure;
 import io.github.roleprobe.testkit.EksPodSimulator;
+import io.github.roleprobe.verify.StsCallAccounting;
 import io.github.roleprobe.testkit.ImdsMode;
 import io.github.roleprobe.testkit.StsFailure;
 import io.github.roleprobe.verify.AttemptReport;
@@ -61,6 +62,9 @@ class RoleProbeMetricsTest {
     void close() throws Exception {
         for (int i = closeables.size() - 1; i >= 0; i--) {
             closeables.get(i).close();
+        }
+        if (pod != null) {
+            StsCallAccounting.assertCountsMatch(pod, closeables);
         }
         registry.close();
     }

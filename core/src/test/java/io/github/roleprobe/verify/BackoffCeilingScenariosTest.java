@@ -53,6 +53,9 @@ class BackoffCeilingScenariosTest {
             closeables.get(i).close();
         }
         if (pod != null) {
+            StsCallAccounting.assertCountsMatch(pod, closeables);
+        }
+        if (pod != null) {
             for (String secret : pod.issuedSecrets()) {
                 assertThat(logs.lines()).noneMatch(line -> line.contains(secret));
             }

@@ -54,6 +54,9 @@ class IdentityVerifierScenariosTest {
             closeables.get(i).close();
         }
         if (pod != null) {
+            StsCallAccounting.assertCountsMatch(pod, closeables);
+        }
+        if (pod != null) {
             List<String> visible = new ArrayList<>(logs.lines());
             published.forEach(s -> {
                 visible.add(s.toString());
@@ -431,8 +434,10 @@ class IdentityVerifierScenariosTest {
         assertThat(verifier.snapshot().state()).isEqualTo(VerificationState.PENDING);
 
         VerificationSnapshot s = await(verifier, in(VerificationState.NO_CREDENTIALS));
-        assertThat(s.reason()).startsWith("The credential provider chain returned no credentials");
-        assertThat(s.remedy()).contains("Pod Identity agent");
+        assertThat(s.reason()).startsWith("The SDK default credential provider chain returned no credentials: EKS Pod"
+                + " Identity: the agent at 127.0.0.1:" + pod.podIdentityAgentUri().getPort()
+                + " accepted the connection but did not answer within 2000 ms");
+        assertThat(s.remedy()).contains("eks-pod-identity-agent");
         assertThat(s.live(Instant.now().plusSeconds(3600))).isTrue();
         assertThat(pod.counters().stsGetCallerIdentityCalls()).isZero();
     }

@@ -45,6 +45,9 @@ class PersistentFailureBackoffTest {
             closeables.get(i).close();
         }
         if (pod != null) {
+            StsCallAccounting.assertCountsMatch(pod, closeables);
+        }
+        if (pod != null) {
             for (String secret : pod.issuedSecrets()) {
                 assertThat(logs.lines()).noneMatch(line -> line.contains(secret));
             }
@@ -158,6 +161,8 @@ class PersistentFailureBackoffTest {
         assertThat(s.reason()).contains("IRSA's AWS_ROLE_ARN is " + legacy + ", not " + billing)
                 .contains("takes the IRSA web identity token first");
         assertThat(s.remedy()).contains("eks.amazonaws.com/role-arn annotation (billing-legacy)");
+        assertThat(s.details()).containsEntry("injection", "POD_IDENTITY")
+                .containsEntry("injections", List.of("IRSA", "POD_IDENTITY"));
         assertThat(s.stsCalls()).isZero();
         assertThat(pod.counters().stsRequests()).isZero();
         assertThat(waits).allSatisfy(w -> assertThat(w).isEqualTo(RoleProbeConfig.DEFAULT_REFRESH_INTERVAL));

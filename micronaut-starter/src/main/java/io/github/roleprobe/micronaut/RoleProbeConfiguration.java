@@ -24,6 +24,7 @@ import java.util.List;
  *     initial: 200ms
  *     local-max: 1s                # after an attempt that sent no request to STS
  *     max: 5s                      # after an attempt that did
+ *     persistent-max: 5m           # failures that send to STS and persist
  *   refresh-interval: 1m
  *   max-age: 20m
  *   liveness-grace: 60s
@@ -267,6 +268,7 @@ public class RoleProbeConfiguration implements Toggleable {
                 .backoffInitial(backoff.getInitial())
                 .backoffMax(backoff.getMax())
                 .backoffLocalMax(backoff.getLocalMax())
+                .backoffPersistentMax(backoff.getPersistentMax())
                 .refreshInterval(refreshInterval)
                 .maxAge(maxAge)
                 .livenessGrace(livenessGrace)
@@ -292,10 +294,13 @@ public class RoleProbeConfiguration implements Toggleable {
         public static final Duration DEFAULT_MAX = RoleProbeConfig.DEFAULT_BACKOFF_MAX;
         /** Default of {@code role-probe.backoff.local-max}: 1 second. */
         public static final Duration DEFAULT_LOCAL_MAX = RoleProbeConfig.DEFAULT_BACKOFF_LOCAL_MAX;
+        /** Default of {@code role-probe.backoff.persistent-max}: 5 minutes. */
+        public static final Duration DEFAULT_PERSISTENT_MAX = RoleProbeConfig.DEFAULT_BACKOFF_PERSISTENT_MAX;
 
         private Duration initial = DEFAULT_INITIAL;
         private Duration max = DEFAULT_MAX;
         private Duration localMax = DEFAULT_LOCAL_MAX;
+        private Duration persistentMax = DEFAULT_PERSISTENT_MAX;
 
         /** @return the ceiling of the first retry delay */
         public Duration getInitial() {
@@ -345,6 +350,24 @@ public class RoleProbeConfiguration implements Toggleable {
          */
         public void setLocalMax(Duration localMax) {
             this.localMax = localMax;
+        }
+
+        /** @return the largest retry delay ceiling for failures that send requests to STS and persist */
+        public Duration getPersistentMax() {
+            return persistentMax;
+        }
+
+        /**
+         * Sets the largest retry delay ceiling for failures that send requests to STS and persist: after
+         * {@value RoleProbeConfig#PERSISTENT_AFTER_ATTEMPTS} such failed attempts since the last confirmation (at once
+         * after STS answered {@code Throttling}) the ceiling doubles from {@code max} up to this, and the wait is
+         * drawn from the upper half of the ceiling. With the default, a pod that never succeeds makes at most 28
+         * attempts in its first hour and 24 an hour after that. Default value: 5 minutes.
+         *
+         * @param persistentMax a positive duration not shorter than {@code max}, for example {@code 5m}
+         */
+        public void setPersistentMax(Duration persistentMax) {
+            this.persistentMax = persistentMax;
         }
     }
 

@@ -8,6 +8,7 @@ import io.github.roleprobe.verify.IdentityVerifier;
 import io.github.roleprobe.verify.LoggingListener;
 import io.github.roleprobe.verify.VerificationListener;
 import io.github.roleprobe.verify.VerifierScheduler;
+import io.micronaut.context.BeanContext;
 import io.micronaut.context.BeanProvider;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
@@ -19,9 +20,11 @@ import io.micronaut.core.util.StringUtils;
 import jakarta.inject.Singleton;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
 
 /**
  * Creates role-probe's beans unless {@code role-probe.enabled} is {@code false}:
@@ -38,12 +41,30 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
  *       {@code role-probe.application-start-timeout} after the context started (an embedded application that is
  *       never started). This way, loading the AWS SDK for the first attempt does not slow the application's
  *       start-up.
- *       Closed (background thread stopped) when the context closes. It verifies the
- *       application's own {@link AwsCredentialsProvider} bean when there is exactly one (or one marked
- *       {@code @Primary}), else the SDK default credential provider chain. It is absent when role-probe is
- *       inactive (see {@link RoleProbeActivation}). Every {@link VerificationListener} bean listens to it
- *       (role-probe's metrics are one, see {@link RoleProbeMetricsFactory}).</li>
+ *       Closed (background thread stopped) when the context closes. It verifies the application's own
+ *       credentials provider bean (see below), else the SDK default credential provider chain. It is absent when
+ *       role-probe is inactive (see {@link RoleProbeActivation}). Every {@link VerificationListener} bean listens to
+ *       it (role-probe's metrics are one, see {@link RoleProbeMetricsFactory}).</li>
  * </ul>
+ *
+ * <p>Which provider is verified, in this order:
+ * <ol>
+ *   <li>the only {@link AwsCredentialsProvider} bean, or the one marked {@code @Primary} among several;</li>
+ *   <li>among several with none {@code @Primary}: the only {@link AwsCredentialsProviderChain} bean. With Micronaut
+ *       AWS ({@code micronaut-aws-sdk-v2}) that is its {@code awsCredentialsProvider} (built by its
+ *       {@code CredentialsAndRegionFactory}: its {@code EnvironmentAwsCredentialsProvider}, then the SDK's
+ *       {@code DefaultCredentialsProvider.create()}), the bean its client factories ({@code AwsClientFactory}) inject
+ *       by that type, so the provider every Micronaut AWS client signs with, even when the application defines
+ *       another provider for a client of its own. Logged once at INFO;</li>
+ *   <li>else (several and none of these rules decides) the SDK default credential provider chain, with a WARN
+ *       that names the beans found and asks for {@code @Primary}.</li>
+ * </ol>
+ * No provider is resolved while the bean is chosen: the first resolution is the verifier's first attempt. An
+ * application provider is resolved as it is, never rebuilt: Micronaut AWS's chain ends in
+ * {@code DefaultCredentialsProvider.create()}, one chain for the whole JVM, which keeps the provider that answered
+ * first (the instance profile, if it resolved before the EKS Pod Identity association was effective) beyond the
+ * application context; such a wrong identity fails liveness after {@code role-probe.liveness-grace}, since only a
+ * new JVM gets a new chain.
  *
  * <p>A {@link PodEnvironment} bean, when the application context has one, replaces the process environment
  * (tests use it to simulate {@code KUBERNETES_SERVICE_HOST}).
@@ -83,6 +104,9 @@ public class RoleProbeFactory {
      *
      * @param activation the decision; when inactive the bean is disabled (absent)
      * @param credentialsProviders the application's {@link AwsCredentialsProvider} beans, if any
+     * @param credentialsChains the application's {@link AwsCredentialsProviderChain} beans (Micronaut AWS's
+     *     {@code awsCredentialsProvider} is one), consulted only among several providers with none {@code @Primary}
+     * @param beanContext the context, to name the provider beans found when none can be chosen
      * @param listeners every {@link VerificationListener} bean (for example role-probe's metrics), registered
      *     before the first attempt
      * @param starter starts the verifier when the application has started
@@ -93,6 +117,8 @@ public class RoleProbeFactory {
     @Bean(preDestroy = "close")
     IdentityVerifier identityVerifier(RoleProbeActivation activation,
                                       BeanProvider<AwsCredentialsProvider> credentialsProviders,
+                                      BeanProvider<AwsCredentialsProviderChain> credentialsChains,
+                                      BeanContext beanContext,
                                       List<VerificationListener> listeners,
                                       VerifierStarter starter) {
         if (!activation.active()) {
@@ -102,7 +128,7 @@ public class RoleProbeFactory {
         IdentityVerifier.Builder builder = IdentityVerifier.builder()
                 .config(activation.config())
                 .environment(activation.environment())
-                .credentials(applicationCredentials(credentialsProviders))
+                .credentials(applicationCredentials(credentialsProviders, credentialsChains, beanContext))
                 .scheduler(scheduler)
                 .listener(new LoggingListener());
         listeners.forEach(builder::listener);
@@ -111,15 +137,40 @@ public class RoleProbeFactory {
         return verifier;
     }
 
-    private static ApplicationCredentials applicationCredentials(BeanProvider<AwsCredentialsProvider> providers) {
-        Optional<AwsCredentialsProvider> provider;
+    /** Chooses the provider to verify (see the class documentation); creates the chosen bean, never resolves it. */
+    private static ApplicationCredentials applicationCredentials(BeanProvider<AwsCredentialsProvider> providers,
+                                                         BeanProvider<AwsCredentialsProviderChain> chains,
+                                                         BeanContext beanContext) {
         try {
-            provider = providers.find(null);
-        } catch (NonUniqueBeanException e) {
-            LOG.warn("role-probe found several AwsCredentialsProvider beans and none is @Primary; it verifies the"
-                    + " SDK default credential provider chain instead. Mark the provider your clients use @Primary.");
-            provider = Optional.empty();
+            return providers.find(null).map(ApplicationCredentials::of).orElseGet(ApplicationCredentials::defaultChain);
+        } catch (NonUniqueBeanException several) {
+            // Several providers, none @Primary: the chain Micronaut AWS's clients use, if there is exactly one.
         }
-        return provider.map(ApplicationCredentials::of).orElseGet(ApplicationCredentials::defaultChain);
+        Optional<AwsCredentialsProviderChain> chain;
+        try {
+            chain = chains.find(null);
+        } catch (NonUniqueBeanException e) {
+            chain = Optional.empty();
+        }
+        String found = providerBeans(beanContext);
+        if (chain.isPresent()) {
+            LOG.info("role-probe found several AwsCredentialsProvider beans ({}) and none is @Primary; it verifies the"
+                    + " only AwsCredentialsProviderChain bean, the one Micronaut AWS's client factories use (its"
+                    + " awsCredentialsProvider). Mark the provider your clients use @Primary to verify another one.",
+                    found);
+            return ApplicationCredentials.of(chain.get());
+        }
+        LOG.warn("role-probe found several AwsCredentialsProvider beans ({}), none is @Primary and not exactly one is"
+                + " an AwsCredentialsProviderChain; it verifies the SDK default credential provider chain instead. Mark"
+                + " the provider your clients use @Primary.", found);
+        return ApplicationCredentials.defaultChain();
+    }
+
+    /** @return the provider beans' types, for example {@code AwsCredentialsProviderChain, StaticCredentialsProvider} */
+    private static String providerBeans(BeanContext beanContext) {
+        return beanContext.getBeanDefinitions(AwsCredentialsProvider.class).stream()
+                .map(d -> d.getBeanType().getSimpleName())
+                .sorted()
+                .collect(Collectors.joining(", "));
     }
 }

@@ -28,6 +28,7 @@ class RoleProbeConfigurationTest {
                 Map.entry("role-probe.backoff.initial", "100ms"),
                 Map.entry("role-probe.backoff.max", "2s"),
                 Map.entry("role-probe.backoff.local-max", "750ms"),
+                Map.entry("role-probe.backoff.persistent-max", "10m"),
                 Map.entry("role-probe.refresh-interval", "30s"),
                 Map.entry("role-probe.max-age", "10m"),
                 Map.entry("role-probe.liveness-grace", "90s"),
@@ -46,6 +47,7 @@ class RoleProbeConfigurationTest {
             assertThat(config.backoffInitial()).isEqualTo(Duration.ofMillis(100));
             assertThat(config.backoffMax()).isEqualTo(Duration.ofSeconds(2));
             assertThat(config.backoffLocalMax()).isEqualTo(Duration.ofMillis(750));
+            assertThat(config.backoffPersistentMax()).isEqualTo(Duration.ofMinutes(10));
             assertThat(config.refreshInterval()).isEqualTo(Duration.ofSeconds(30));
             assertThat(config.maxAge()).isEqualTo(Duration.ofMinutes(10));
             assertThat(config.livenessGrace()).isEqualTo(Duration.ofSeconds(90));

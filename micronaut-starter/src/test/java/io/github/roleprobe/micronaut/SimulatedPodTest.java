@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.roleprobe.environment.PodEnvironment;
 import io.github.roleprobe.testkit.EksPodSimulator;
 import io.github.roleprobe.verify.IdentityVerifier;
+import io.github.roleprobe.verify.StsCallAccounting;
 import io.github.roleprobe.verify.VerificationSnapshot;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,6 +34,8 @@ abstract class SimulatedPodTest {
     RunningApp app;
     private LogCapture logs;
     private final List<String> scannedBodies = new ArrayList<>();
+    /** Verifiers of further applications of the test, closed already: their STS calls count too. */
+    private final List<IdentityVerifier> closedVerifiers = new ArrayList<>();
 
     @BeforeEach
     void captureLogs() {
@@ -57,6 +60,7 @@ abstract class SimulatedPodTest {
                 simulator.close();
                 simulator = null;
             }
+            closedVerifiers.clear();
         }
         assertThat(System.getProperty("aws.containerCredentialsFullUri")).isNull();
     }
@@ -106,8 +110,17 @@ abstract class SimulatedPodTest {
     void closeApp() {
         if (app != null) {
             scannedBodies.addAll(app.bodies());
+            java.util.Optional<IdentityVerifier> verifier = app.context().findBean(IdentityVerifier.class);
             app.close();
             app = null;
+            if (simulator != null && verifier.isPresent()) {
+                // role-probe's count of STS calls = what the simulator's STS received from role-probe's client.
+                List<IdentityVerifier> all = new ArrayList<>(closedVerifiers);
+                all.add(verifier.get());
+                StsCallAccounting.assertVerifiersMatch(simulator, all);
+                closedVerifiers.add(verifier.get());
+            }
+
         }
     }
 
@@ -123,6 +136,7 @@ abstract class SimulatedPodTest {
     /** Adds every body {@code other} fetched to the secret scan, then closes it: for a second application. */
     void scanAndClose(RunningApp other) {
         scannedBodies.addAll(other.bodies());
+        other.context().findBean(IdentityVerifier.class).ifPresent(closedVerifiers::add);
         other.close();
     }
 

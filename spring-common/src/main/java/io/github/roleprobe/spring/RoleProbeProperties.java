@@ -22,6 +22,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *     initial: 200ms
  *     local-max: 1s                # after an attempt that sent no request to STS
  *     max: 5s                      # after an attempt that did
+ *     persistent-max: 5m           # failures that send to STS and persist
  *   refresh-interval: 1m
  *   max-age: 20m
  *   liveness-grace: 60s
@@ -206,6 +207,7 @@ public class RoleProbeProperties {
                 .backoffInitial(backoff.getInitial())
                 .backoffMax(backoff.getMax())
                 .backoffLocalMax(backoff.getLocalMax())
+                .backoffPersistentMax(backoff.getPersistentMax())
                 .refreshInterval(refreshInterval)
                 .maxAge(maxAge)
                 .livenessGrace(livenessGrace)
@@ -239,6 +241,14 @@ public class RoleProbeProperties {
          */
         private Duration localMax = RoleProbeConfig.DEFAULT_BACKOFF_LOCAL_MAX;
 
+        /**
+         * Largest retry delay for failures that send requests to STS and persist: after 12 such failed attempts since
+         * the last confirmation (at once after STS answered Throttling) the ceiling doubles from max up to this, and
+         * the wait is drawn from the upper half of the ceiling, so a pod that never succeeds makes at most 28
+         * attempts in its first hour and 24 an hour after that. Must not be shorter than max.
+         */
+        private Duration persistentMax = RoleProbeConfig.DEFAULT_BACKOFF_PERSISTENT_MAX;
+
         /** @return the first retry delay ceiling */
         public Duration getInitial() {
             return initial;
@@ -269,6 +279,16 @@ public class RoleProbeProperties {
          */
         public void setLocalMax(Duration localMax) {
             this.localMax = localMax;
+        }
+
+        /** @return the largest retry delay ceiling for failures that send requests to STS and persist */
+        public Duration getPersistentMax() {
+            return persistentMax;
+        }
+
+        /** @param persistentMax a positive duration not shorter than {@code max}, for example {@code 5m} */
+        public void setPersistentMax(Duration persistentMax) {
+            this.persistentMax = persistentMax;
         }
     }
 

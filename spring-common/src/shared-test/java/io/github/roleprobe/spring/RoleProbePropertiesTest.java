@@ -34,6 +34,7 @@ class RoleProbePropertiesTest {
                 "role-probe.backoff.initial=100ms",
                 "role-probe.backoff.max=2s",
                 "role-probe.backoff.local-max=750ms",
+                "role-probe.backoff.persistent-max=10m",
                 "role-probe.refresh-interval=30s",
                 "role-probe.max-age=10m",
                 "role-probe.liveness-grace=90s",
@@ -50,6 +51,7 @@ class RoleProbePropertiesTest {
                     assertThat(config.backoffInitial()).isEqualTo(Duration.ofMillis(100));
                     assertThat(config.backoffMax()).isEqualTo(Duration.ofSeconds(2));
                     assertThat(config.backoffLocalMax()).isEqualTo(Duration.ofMillis(750));
+                    assertThat(config.backoffPersistentMax()).isEqualTo(Duration.ofMinutes(10));
                     assertThat(config.refreshInterval()).isEqualTo(Duration.ofSeconds(30));
                     assertThat(config.maxAge()).isEqualTo(Duration.ofMinutes(10));
                     assertThat(config.livenessGrace()).isEqualTo(Duration.ofSeconds(90));
@@ -190,6 +192,7 @@ class RoleProbePropertiesTest {
                 Map.entry("role-probe.backoff.initial", "200ms"),
                 Map.entry("role-probe.backoff.max", "5s"),
                 Map.entry("role-probe.backoff.local-max", "1s"),
+                Map.entry("role-probe.backoff.persistent-max", "5m"),
                 Map.entry("role-probe.refresh-interval", "1m"),
                 Map.entry("role-probe.max-age", "20m"),
                 Map.entry("role-probe.liveness-grace", "60s"),
@@ -199,7 +202,7 @@ class RoleProbePropertiesTest {
                 Map.entry("role-probe.guard.identifications-per-hour", "20"));
         List<String> keys = List.of("role-probe.enabled", "role-probe.role-arns", "role-probe.region",
                 "role-probe.sts-endpoint", "role-probe.backoff.initial", "role-probe.backoff.max",
-                "role-probe.backoff.local-max", "role-probe.refresh-interval", "role-probe.max-age", "role-probe.liveness-grace",
+                "role-probe.backoff.local-max", "role-probe.backoff.persistent-max", "role-probe.refresh-interval", "role-probe.max-age", "role-probe.liveness-grace",
                 "role-probe.sts-timeout", "role-probe.metrics.enabled", "role-probe.guard.mode",
                 "role-probe.guard.allowed-role-arns", "role-probe.guard.identifications-per-hour");
         for (String key : keys) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.roleprobe.testkit.EksPodSimulator;
 import io.github.roleprobe.verify.IdentityVerifier;
+import io.github.roleprobe.verify.StsCallAccounting;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -65,7 +66,13 @@ final class SimulatedPod implements BeforeAllCallback, AfterAllCallback {
     public void afterAll(ExtensionContext extensionContext) {
         try {
             if (context != null) {
-                context.getBeanProvider(IdentityVerifier.class).ifAvailable(IdentityVerifier::close);
+                IdentityVerifier verifier = context.getBeanProvider(IdentityVerifier.class).getIfAvailable();
+                if (verifier != null) {
+                    verifier.close();
+                    if (simulator != null) {
+                        StsCallAccounting.assertVerifiersMatch(simulator, List.of(verifier));
+                    }
+                }
                 context = null;
             }
             if (simulator != null) {

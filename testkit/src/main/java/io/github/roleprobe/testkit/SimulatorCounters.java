@@ -55,6 +55,20 @@ public final class SimulatorCounters {
         return counters.imdsRequests.get();
     }
 
+    /**
+     * {@code GetCallerIdentity} requests from clients with an application id: AWS SDKs put {@code app/<id>} into the
+     * {@code User-Agent} for {@code ClientOverrideConfiguration.appId(id)} (Java) or {@code AWS_SDK_UA_APP_ID}.
+     * role-probe's own STS client uses the id {@code role-probe}, so {@code stsGetCallerIdentityCallsByAppId("role-probe")}
+     * counts its calls apart from the application's.
+     *
+     * @param appId the application id
+     * @return the requests received whose {@code User-Agent} named it, answered or refused
+     * @throws NullPointerException if {@code appId} is null
+     */
+    public long stsGetCallerIdentityCallsByAppId(String appId) {
+        return counters.stsGetCallerIdentityByAppId(Objects.requireNonNull(appId, "appId"));
+    }
+
     /** @return requests received by the SQS endpoint, rejected ones included */
     public long sqsRequests() {
         return counters.sqsRequests.get();

@@ -157,6 +157,7 @@ class ManifestsTest {
             String roleArn = a.path("spec").path("roleARN").asString("");
             assertThat(roleArn).matches(ROLE_ARN_PATTERN);
             assertThat(expected).as("expected role = the association's roleARN").isEqualTo(roleArn);
+            assertThat(a.path("spec").has("targetRoleARN")).as("no target role in the kit's own overlays").isFalse();
             assertThat(a.path("spec").path("serviceAccount").asString()).isEqualTo(sa);
             assertThat(a.path("spec").path("namespace").asString())
                     .isEqualTo(deployment.path("metadata").path("namespace").asString());
@@ -183,6 +184,29 @@ class ManifestsTest {
         Rendered r = new Rendered(Path.of("copy"), Kustomize.render(copy.resolve(app.name() + "/overlays/pod-identity")));
         assertThat(r.association().orElseThrow().path("spec").path("roleARN").asString()).isEqualTo(other);
         assertThat(r.appEnv()).containsEntry("ROLE_PROBE_ROLE_ARN", other);
+    }
+
+    @ParameterizedTest
+    @MethodSource("apps")
+    void withATargetRoleTheExpectedRoleIsTheTargetRole(SampleApp app, @org.junit.jupiter.api.io.TempDir Path tmp)
+            throws IOException {
+        Path copy = copyKit(tmp);
+        Path overlay = copy.resolve(app.name() + "/overlays/pod-identity");
+        Path association = overlay.resolve("podidentityassociation.yaml");
+        String target = "arn:aws:iam::444455556666:role/orders-prod";
+        Files.writeString(association, Files.readString(association)
+                .replace("  roleARN: arn:aws:iam::111122223333:role/orders",
+                        "  roleARN: arn:aws:iam::111122223333:role/orders\n  targetRoleARN: " + target));
+        Path kustomization = overlay.resolve("kustomization.yaml");
+        Files.writeString(kustomization, Files.readString(kustomization)
+                .replace("  - ../../../components/expected-role-from-association\n",
+                        "  - ../../../components/expected-role-from-association\n"
+                                + "  - ../../../components/pod-identity-target-role\n"));
+        Rendered r = new Rendered(Path.of("copy"), Kustomize.render(overlay));
+
+        assertThat(r.association().orElseThrow().path("spec").path("targetRoleARN").asString()).isEqualTo(target);
+        assertThat(ManifestValidator.validate(r.association().orElseThrow())).isEmpty();
+        assertThat(r.appEnv()).containsEntry("ROLE_PROBE_ROLE_ARN", target);
     }
 
     @ParameterizedTest

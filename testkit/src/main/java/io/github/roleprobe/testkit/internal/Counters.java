@@ -27,6 +27,33 @@ public final class Counters {
     public final AtomicLong sqsRejected = new AtomicLong();
 
     private final Map<String, AtomicLong> sqsByCaller = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> getCallerIdentityByAppId = new ConcurrentHashMap<>();
+    private static final java.util.regex.Pattern APP_ID = java.util.regex.Pattern.compile("(?:^| )app/([^ ]+)");
+
+    /**
+     * Counts one STS {@code GetCallerIdentity} request, also by the application id in its {@code User-Agent}
+     * ({@code app/<id>}, which AWS SDKs add for {@code ClientOverrideConfiguration.appId} or {@code AWS_SDK_UA_APP_ID}).
+     *
+     * @param userAgent the request's {@code User-Agent} header, or null
+     */
+    public void stsGetCallerIdentity(String userAgent) {
+        stsGetCallerIdentity.incrementAndGet();
+        if (userAgent != null) {
+            java.util.regex.Matcher m = APP_ID.matcher(userAgent);
+            if (m.find()) {
+                getCallerIdentityByAppId.computeIfAbsent(m.group(1), k -> new AtomicLong()).incrementAndGet();
+            }
+        }
+    }
+
+    /**
+     * @param appId an application id
+     * @return {@code GetCallerIdentity} requests whose {@code User-Agent} named it
+     */
+    public long stsGetCallerIdentityByAppId(String appId) {
+        AtomicLong n = getCallerIdentityByAppId.get(appId);
+        return n == null ? 0 : n.get();
+    }
     private final AtomicInteger stsInFlight = new AtomicInteger();
     private final AtomicInteger maxStsInFlight = new AtomicInteger();
 
@@ -76,6 +103,7 @@ public final class Counters {
     /** Sets every counter to zero (the high-water mark to the requests in flight now). */
     public void reset() {
         stsGetCallerIdentity.set(0);
+        getCallerIdentityByAppId.clear();
         stsAssumeRoleWithWebIdentity.set(0);
         stsRequests.set(0);
         agentRequests.set(0);

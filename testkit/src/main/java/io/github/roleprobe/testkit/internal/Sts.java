@@ -87,7 +87,7 @@ public final class Sts implements HttpHandler {
             params.putAll(Exchanges.decodeForm(new String(body, StandardCharsets.UTF_8)));
             String action = params.getOrDefault("Action", "");
             if ("GetCallerIdentity".equals(action)) {
-                counters.stsGetCallerIdentity.incrementAndGet();
+                counters.stsGetCallerIdentity(exchange.getRequestHeaders().getFirst("User-Agent"));
             } else if ("AssumeRoleWithWebIdentity".equals(action)) {
                 counters.stsAssumeRoleWithWebIdentity.incrementAndGet();
             }

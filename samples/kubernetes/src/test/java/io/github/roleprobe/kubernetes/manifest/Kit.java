@@ -45,6 +45,8 @@ public final class Kit {
             return files.filter(p -> p.getFileName().toString().equals("kustomization.yaml"))
                     .map(p -> root.relativize(p.getParent()))
                     .filter(p -> !p.startsWith("src") && !p.startsWith("target"))
+                    // Kustomize components cannot be built alone: they render as part of the overlays that list them.
+                    .filter(p -> !p.startsWith("components"))
                     .sorted()
                     .toList();
         } catch (IOException e) {

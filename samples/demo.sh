@@ -2,9 +2,10 @@
 # role-probe demo: a simulated EKS pod (Pod Identity agent, IMDS with the node role, STS, all on
 # 127.0.0.1) and the sample service, with a timeline of its readiness and liveness probes.
 #
-#   samples/demo.sh [spring | micronaut] [pod-identity | not-injected | stuck-on-node-role | stuck-client]
+#   samples/demo.sh [micronaut | spring | spring3] [pod-identity | not-injected | stuck-on-node-role | stuck-client]
 #
-# Without an app argument it runs the Micronaut sample; `spring` runs the Spring Boot sample.
+# Without an app argument it runs the Micronaut sample; `spring` runs the Spring Boot 4 sample, `spring3` the
+# Spring Boot 3.5 sample with Spring Cloud AWS.
 #
 # Exits 0 only when the scenario ends as expected. Needs a JDK 17+ and curl; jq is used when present.
 # Environment knobs:
@@ -25,7 +26,14 @@ usage: samples/demo.sh [app] [scenario]
 
 apps:
   micronaut           (default) samples/micronaut-app, probes /health/readiness and /health/liveness
-  spring              samples/spring-boot-app, probes /actuator/health/readiness and /actuator/health/liveness
+  spring              samples/spring-boot-app (Spring Boot 4), probes /actuator/health/readiness and
+                      /actuator/health/liveness
+  spring3             samples/spring-boot3-app (Spring Boot 3.5, Spring Cloud AWS 3.4: its credentialsProvider
+                      and SQS client), the same probes; processed ahead of time, run with
+                      -Dspring.aot.enabled=true. In pod-identity it runs with AWS_EC2_METADATA_DISABLED=true, as
+                      the kit's Deployments do: Spring Cloud AWS's credentialsProvider is one chain for the whole
+                      JVM, so a resolution before the association is effective would keep the node role (that is
+                      stuck-on-node-role).
 
 scenarios:
   pod-identity        (default) the Pod Identity association becomes effective 5 s after the pod
@@ -39,7 +47,9 @@ scenarios:
                       chain) calls STS at startup, before the association is effective, and sticks on
                       the node role. role-probe's own chain gets the pod's role later, but its request
                       guard saw the client: readiness stays DOWN with WRONG_IDENTITY/NODE_ROLE naming
-                      the client, and liveness goes DOWN after the grace period.
+                      the client, and liveness goes DOWN after the grace period. With spring3 the
+                      client is Spring Cloud AWS's SQS client, which sends a message at startup with
+                      Spring Cloud AWS's credentialsProvider; the reason names the sqs client.
 EOF
 }
 
@@ -47,7 +57,7 @@ EOF
 # Arguments: an optional app, then an optional scenario.
 APP_NAME="micronaut"
 case "${1:-}" in
-  spring|micronaut) APP_NAME="$1"; shift ;;
+  spring|spring3|micronaut) APP_NAME="$1"; shift ;;
 esac
 SCENARIO="${1:-pod-identity}"
 if [[ $# -gt 1 ]]; then usage; exit 2; fi
@@ -63,6 +73,10 @@ esac
 # {"status": ...}, so the Spring app's details come from the roleProbe health component.
 # *_ENV: the environment variable names of sample.warm-up-credentials and role-probe.liveness-grace
 # (Micronaut maps ROLE_PROBE_LIVENESS_GRACE; Spring Boot's relaxed binding drops the dashes).
+# CLIENT: the application client that /whoami uses and that stuck-client warms up (the reason names it).
+# SIM_ARGS: more simulator options; APP_JAVA_OPTS: more JVM options; POD_IDENTITY_ENV: more app env in pod-identity.
+SIM_ARGS=(); APP_JAVA_OPTS=(); POD_IDENTITY_ENV=()
+CLIENT="sts"
 case "$APP_NAME" in
   micronaut)
     APP_MODULE="samples/micronaut-app"
@@ -85,6 +99,21 @@ case "$APP_NAME" in
     WARM_UP_ENV="SAMPLE_WARMUPCREDENTIALS"
     WARM_UP_CLIENT_ENV="SAMPLE_WARMUPCLIENT"
     GRACE_ENV="ROLEPROBE_LIVENESSGRACE"
+    ;;
+  spring3)
+    APP_MODULE="samples/spring-boot3-app"
+    APP_JAR="$ROOT/$APP_MODULE/target/role-probe-sample-spring-boot3-app-0.1.0-SNAPSHOT.jar"
+    READINESS_PATH="/actuator/health/readiness"
+    LIVENESS_PATH="/actuator/health/liveness"
+    STATE_PATH="/actuator/health/roleProbe"
+    HOST_PORT_PROPS=(-Dserver.address=127.0.0.1 -Dserver.port=0)
+    WARM_UP_ENV="SAMPLE_WARMUPCREDENTIALS"
+    WARM_UP_CLIENT_ENV="SAMPLE_WARMUPCLIENT"
+    GRACE_ENV="ROLEPROBE_LIVENESSGRACE"
+    CLIENT="sqs"
+    SIM_ARGS=(--sqs-queue orders)
+    APP_JAVA_OPTS=(-Dspring.aot.enabled=true)
+    POD_IDENTITY_ENV=(AWS_EC2_METADATA_DISABLED=true)
     ;;
 esac
 WHOAMI_PATH="/whoami"
@@ -179,7 +208,7 @@ fi
 "$JAVA" -cp "$TESTKIT_JAR:$(cat "$CP_FILE")" io.github.roleprobe.testkit.SimulatorMain \
   --scenario "$SIM_SCENARIO" --consistent-after "${CONSISTENT_AFTER_S}s" \
   --consistent-after-requests "$CONSISTENT_AFTER_REQUESTS" --role-arn "$ROLE_ARN" \
-  --env-file "$ENV_FILE" <"$WORK/sim.stdin" >"$SIM_OUT" 2>&1 &
+  --env-file "$ENV_FILE" ${SIM_ARGS[@]+"${SIM_ARGS[@]}"} <"$WORK/sim.stdin" >"$SIM_OUT" 2>&1 &
 SIM_PID=$!
 exec 3>"$WORK/sim.stdin"
 
@@ -210,9 +239,11 @@ app_port() { # sets PORT and BASE once the app has written its port file; true w
   [[ -n "$PORT" ]]
 }
 
-APP_PROPS=("${HOST_PORT_PROPS[@]}" "-Dsample.port-file=$PORT_FILE")
+APP_PROPS=("${HOST_PORT_PROPS[@]}" "-Dsample.port-file=$PORT_FILE" ${APP_JAVA_OPTS[@]+"${APP_JAVA_OPTS[@]}"})
 APP_ENV=(ROLE_PROBE_ROLE_ARN="$ROLE_ARN")
-if [[ "$SCENARIO" == stuck-on-node-role ]]; then
+if [[ "$SCENARIO" == pod-identity ]]; then
+  APP_ENV+=(${POD_IDENTITY_ENV[@]+"${POD_IDENTITY_ENV[@]}"})
+elif [[ "$SCENARIO" == stuck-on-node-role ]]; then
   APP_ENV+=("$WARM_UP_ENV=true" "$GRACE_ENV=$LIVENESS_GRACE")
 elif [[ "$SCENARIO" == stuck-client ]]; then
   APP_ENV+=("$WARM_UP_CLIENT_ENV=true" "$GRACE_ENV=$LIVENESS_GRACE")
@@ -292,7 +323,7 @@ while true; do
         && $(( $(now_ms) - T0 )) -ge $(( CONSISTENT_AFTER_S * 1000 + 2000 )) ]] && REACHED=1 ;;
     stuck-client) # the same, and the reason names the application's client (the request guard saw it)
       [[ "$READY" == 503 && "$LIVE" == 503 && "$STATE" == WRONG_IDENTITY && "$WRONG" == NODE_ROLE \
-        && "$(json_field reason <"$STATE_FILE")" == *"sts client"* \
+        && "$(json_field reason <"$STATE_FILE")" == *"$CLIENT client"* \
         && $(( $(now_ms) - T0 )) -ge $(( CONSISTENT_AFTER_S * 1000 + 2000 )) ]] && REACHED=1 ;;
   esac
   if [[ $REACHED == 1 ]]; then RESULT=0; DONE_AT="$(elapsed | tr -d " ")"; break; fi
@@ -315,7 +346,7 @@ WHOAMI=""
 app_port && WHOAMI="$(curl -s --max-time 5 "$BASE$WHOAMI_PATH" 2>/dev/null || true)"
 log ""
 [[ -n "$BASE" ]] && log "  the app listened on $BASE"
-log "  GET $WHOAMI_PATH (the app's own STS client): ${WHOAMI:-no answer}"
+log "  GET $WHOAMI_PATH (the app's own ${CLIENT^^} client): ${WHOAMI:-no answer}"
 [[ -n "$(detail reason)" ]] && log "  reason: $(detail reason)"
 [[ "$STATE" != VERIFIED && -n "$(detail remedy)" ]] && log "  remedy: $(detail remedy)"
 [[ -n "$(detail credentialSource)" ]] && log "  credential source: $(detail credentialSource)"
@@ -337,6 +368,6 @@ case "$SCENARIO" in
   stuck-on-node-role)
     log "OK [$LABEL] at $DONE_AT: readiness=503 liveness=503 state=WRONG_IDENTITY/NODE_ROLE as $(detail callerArn) (expected role $ROLE_ARN): a kubelet would restart the container" ;;
   stuck-client)
-    log "OK [$LABEL] at $DONE_AT: readiness=503 liveness=503 state=WRONG_IDENTITY/NODE_ROLE: the app's own STS client signs with the node role (expected role $ROLE_ARN), and readiness stays DOWN although the association is effective; a kubelet would restart the container" ;;
+    log "OK [$LABEL] at $DONE_AT: readiness=503 liveness=503 state=WRONG_IDENTITY/NODE_ROLE: the app's own ${CLIENT^^} client signs with the node role (expected role $ROLE_ARN), and readiness stays DOWN although the association is effective; a kubelet would restart the container" ;;
 esac
 exit 0

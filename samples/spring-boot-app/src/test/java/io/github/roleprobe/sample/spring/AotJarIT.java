@@ -71,6 +71,21 @@ class AotJarIT {
         }
     }
 
+    /**
+     * What {@code process-aot} wrote for a native image (GraalVM's {@code reachability-metadata.json}, Spring
+     * Framework 7's format) holds role-probe's {@code RoleProbeRuntimeHints}: the AWS SDK's global interceptor file
+     * and the request guard's public constructor, which the SDK uses by reflection for every client it builds.
+     */
+    @Test
+    void theNativeImageMetadataHoldsRoleProbesHints() throws Exception {
+        String metadata = Files.readString(Path.of(System.getProperty("aot.metadata"), "reachability-metadata.json"));
+        List<Boolean> constructors = JsonPath.read(metadata,
+                "$.reflection[?(@.type == 'io.github.roleprobe.guard.RequestGuardInterceptor')].allPublicConstructors");
+        assertThat(constructors).containsExactly(true);
+        List<String> globs = JsonPath.read(metadata, "$.resources[*].glob");
+        assertThat(globs).contains("software/amazon/awssdk/global/handlers/execution.interceptors");
+    }
+
     private static int awaitPort(Path portFile, Process app, Path log, Instant deadline) throws Exception {
         while (Instant.now().isBefore(deadline)) {
             // Spring Boot's WebServerPortFileWriter creates the file, then writes it: skip the empty file of that moment.

@@ -65,6 +65,22 @@ class AotJarIT {
         }
     }
 
+    /**
+     * What {@code process-aot} wrote for a native image (Spring Framework 6's {@code reflect-config.json} and
+     * {@code resource-config.json}) holds role-probe's {@code RoleProbeRuntimeHints}: the AWS SDK's global interceptor
+     * file and the request guard's public constructor, which the SDK uses by reflection for every client it builds.
+     */
+    @Test
+    void theNativeImageMetadataHoldsRoleProbesHints() throws Exception {
+        Path dir = Path.of(System.getProperty("aot.metadata"));
+        List<Boolean> constructors = JsonPath.read(Files.readString(dir.resolve("reflect-config.json")),
+                "$[?(@.name == 'io.github.roleprobe.guard.RequestGuardInterceptor')].allPublicConstructors");
+        assertThat(constructors).containsExactly(true);
+        List<String> patterns = JsonPath.read(Files.readString(dir.resolve("resource-config.json")),
+                "$.resources.includes[*].pattern");
+        assertThat(patterns).contains("\\Qsoftware/amazon/awssdk/global/handlers/execution.interceptors\\E");
+    }
+
     private static int awaitPort(Path portFile, Process app, Path log) throws Exception {
         Instant deadline = Instant.now().plusSeconds(90);
         while (Instant.now().isBefore(deadline)) {

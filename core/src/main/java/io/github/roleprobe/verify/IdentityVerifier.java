@@ -65,7 +65,8 @@ import org.slf4j.LoggerFactory;
  *       ({@value RoleProbeConfig#PERSISTENT_AFTER_ATTEMPTS} failed attempts in a row, or at once after STS answered
  *       {@code Throttling}) grow the ceiling further, doubling from {@code backoff.max} up to
  *       {@code role-probe.backoff.persistent-max} (default 5 min), and wait at least half of it: a pod that never
- *       succeeds sends at most 28 attempts' requests in its first hour and 24 an hour after that (one request each
+ *       succeeds makes at most 40 attempts in its first hour (28 when STS answers {@code Throttling} from the start: no
+ *       jittered transient phase) and 24 an hour after that (one request each
  *       with EKS Pod Identity, two with IRSA: {@code AssumeRoleWithWebIdentity} and {@code GetCallerIdentity}).</li>
  *   <li>When the verifier resolves the SDK default chain, IRSA environment is complete and {@code AWS_ROLE_ARN} is
  *       not an expected role, the chain can only ever get that role (its web identity provider comes first): the

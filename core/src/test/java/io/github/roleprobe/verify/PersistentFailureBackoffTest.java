@@ -133,17 +133,21 @@ class PersistentFailureBackoffTest {
     @Test
     void anIrsaRoleThatFailsToAssumeBacksOffToThePersistentCeilingAfterTwelveAttempts() {
         start(EksPodSimulator.builder().irsa(ORDERS).imds(ImdsMode.ABSENT)
-                .stsFailFirst(10_000, StsFailure.SERVICE_UNAVAILABLE_503),
+                .stsFailFirst(10_000, StsFailure.EXPIRED_TOKEN), // refused at once: the SDK does not retry it
                 RoleProbeConfig.builder().roleArns(List.of(ORDERS)).build());
 
-        List<Duration> waits = runAttempts(30);
+        List<Duration> waits = runAttempts(45);
 
         // Full jitter at its minimum while the failure may be transient, then the floor of the growing ceiling.
         assertThat(waits.subList(0, 12)).allSatisfy(w -> assertThat(w).isZero());
-        assertThat(waits.subList(12, 30)).startsWith(Duration.ofSeconds(5), Duration.ofSeconds(10),
+        assertThat(waits.subList(12, 45)).startsWith(Duration.ofSeconds(5), Duration.ofSeconds(10),
                 Duration.ofSeconds(20), Duration.ofSeconds(40), Duration.ofSeconds(80), Duration.ofSeconds(150));
-        assertThat(waits.subList(17, 30)).allSatisfy(w -> assertThat(w).isEqualTo(Duration.ofSeconds(150)));
+        assertThat(waits.subList(17, 45)).allSatisfy(w -> assertThat(w).isEqualTo(Duration.ofSeconds(150)));
         assertThat(pod.counters().stsGetCallerIdentityCalls()).isZero();
+        // The shortest waits there are (jitter at 0): the documented worst case of 40 attempts in the first hour,
+        // one AssumeRoleWithWebIdentity each.
+        assertThat(attemptsWithin(waits, HOUR)).isEqualTo(40);
+        assertThat(pod.counters().stsAssumeRoleWithWebIdentityCalls()).isEqualTo(45);
     }
 
     @Test

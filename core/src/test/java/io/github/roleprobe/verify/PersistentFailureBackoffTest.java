@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.roleprobe.config.InvalidSettingException;
 import io.github.roleprobe.config.RoleProbeConfig;
+import io.github.roleprobe.credentials.ApplicationCredentials;
 import io.github.roleprobe.environment.PodEnvironment;
 import io.github.roleprobe.testkit.EksPodSimulator;
 import io.github.roleprobe.testkit.ImdsMode;
@@ -16,6 +17,7 @@ import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 
 /**
  * STS calls stay bounded for a pod that never succeeds: failures that send requests to STS and persist back off to
@@ -128,6 +130,42 @@ class PersistentFailureBackoffTest {
         assertThat(waits.get(0)).isEqualTo(Duration.ofSeconds(5));
         assertThat(verifier.snapshot().state()).isEqualTo(VerificationState.VERIFIED);
         assertThat(pod.counters().stsRequests()).isEqualTo(3).isEqualTo(verifier.snapshot().stsCalls());
+    }
+
+    @Test
+    void anApplicationChainWaitingForItsPodIdentityAssociationIsNeitherPersistentNorOnTheStsCap() {
+        // The credentialsProvider bean of Spring Cloud AWS or Micronaut AWS: the SDK's chain, built by the
+        // application. Its container provider gets no credentials from the agent until the association is effective:
+        // that sends nothing to STS, so the pod keeps retrying at the local cap (zero with the jitter at 0), however
+        // long it waits, and notices the association at once.
+        pod = EksPodSimulator.builder().podIdentity(ORDERS).imds(ImdsMode.ABSENT)
+                .associationConsistentAfter(Duration.ofDays(1)).start();
+        closeables.add(pod);
+        pod.applySystemProperties();
+        DefaultCredentialsProvider applicationChain = DefaultCredentialsProvider.builder().build();
+        closeables.add(applicationChain);
+        verifier = IdentityVerifier.builder()
+                .config(RoleProbeConfig.builder().roleArns(List.of(ORDERS)).build())
+                .environment(PodEnvironment.of(pod.environment()))
+                .credentials(ApplicationCredentials.of(applicationChain))
+                .scheduler(scheduler)
+                .random(() -> 0.0)
+                .listener(new LoggingListener())
+                .build();
+        closeables.add(verifier);
+        verifier.start();
+
+        List<Duration> waits = runAttempts(40);
+
+        assertThat(waits).allSatisfy(w -> assertThat(w).isZero());
+        assertThat(verifier.snapshot().state()).isEqualTo(VerificationState.NO_CREDENTIALS);
+        assertThat(verifier.snapshot().reason()).contains("EKS Pod Identity: the agent at");
+        assertThat(pod.counters().stsRequests()).isZero();
+
+        pod.makeAssociationConsistent();
+        runAttempts(1);
+        assertThat(verifier.snapshot().state()).isEqualTo(VerificationState.VERIFIED);
+        assertThat(pod.counters().stsRequests()).isEqualTo(1).isEqualTo(verifier.snapshot().stsCalls());
     }
 
     @Test

@@ -58,16 +58,29 @@ class PersistentFailureBackoffTest {
     }
 
     private void start(EksPodSimulator.Builder builder, RoleProbeConfig config) {
+        start(builder, config, false);
+    }
+
+    /**
+     * @param applicationChain whether the verifier checks an SDK chain the application built (as Spring Cloud AWS and
+     *     Micronaut AWS do) instead of building its own
+     */
+    private void start(EksPodSimulator.Builder builder, RoleProbeConfig config, boolean applicationChain) {
         pod = builder.start();
         closeables.add(pod);
         pod.applySystemProperties();
-        verifier = IdentityVerifier.builder()
+        IdentityVerifier.Builder verifierBuilder = IdentityVerifier.builder()
                 .config(config)
                 .environment(PodEnvironment.of(pod.environment()))
                 .scheduler(scheduler)
                 .random(() -> 0.0)
-                .listener(new LoggingListener())
-                .build();
+                .listener(new LoggingListener());
+        if (applicationChain) {
+            DefaultCredentialsProvider chain = DefaultCredentialsProvider.builder().build();
+            closeables.add(chain);
+            verifierBuilder.credentials(ApplicationCredentials.of(chain));
+        }
+        verifier = verifierBuilder.build();
         closeables.add(verifier);
         verifier.start();
     }
@@ -138,22 +151,9 @@ class PersistentFailureBackoffTest {
         // application. Its container provider gets no credentials from the agent until the association is effective:
         // that sends nothing to STS, so the pod keeps retrying at the local cap (zero with the jitter at 0), however
         // long it waits, and notices the association at once.
-        pod = EksPodSimulator.builder().podIdentity(ORDERS).imds(ImdsMode.ABSENT)
-                .associationConsistentAfter(Duration.ofDays(1)).start();
-        closeables.add(pod);
-        pod.applySystemProperties();
-        DefaultCredentialsProvider applicationChain = DefaultCredentialsProvider.builder().build();
-        closeables.add(applicationChain);
-        verifier = IdentityVerifier.builder()
-                .config(RoleProbeConfig.builder().roleArns(List.of(ORDERS)).build())
-                .environment(PodEnvironment.of(pod.environment()))
-                .credentials(ApplicationCredentials.of(applicationChain))
-                .scheduler(scheduler)
-                .random(() -> 0.0)
-                .listener(new LoggingListener())
-                .build();
-        closeables.add(verifier);
-        verifier.start();
+        start(EksPodSimulator.builder().podIdentity(ORDERS).imds(ImdsMode.ABSENT)
+                .associationConsistentAfter(Duration.ofDays(1)),
+                RoleProbeConfig.builder().roleArns(List.of(ORDERS)).build(), true);
 
         List<Duration> waits = runAttempts(40);
 

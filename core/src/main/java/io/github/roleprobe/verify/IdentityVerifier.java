@@ -8,6 +8,7 @@ import io.github.roleprobe.credentials.CredentialSource;
 import io.github.roleprobe.credentials.ResolvedCredentials;
 import io.github.roleprobe.diagnosis.CredentialFailure;
 import io.github.roleprobe.diagnosis.CredentialFailureDiagnosis;
+import io.github.roleprobe.diagnosis.FailedComponent;
 import io.github.roleprobe.environment.CredentialInjection;
 import io.github.roleprobe.environment.PodEnvironment;
 import io.github.roleprobe.guard.GuardEvidence;
@@ -59,13 +60,16 @@ import org.slf4j.LoggerFactory;
  *             for its Pod Identity association notices it sooner. A failed credential resolution counts as
  *             sent to STS when the provider can call STS itself: the application's own provider (an assume-role
  *             provider, say), or the default chain without Pod Identity environment (a profile with
- *             {@code role_arn}).</li>
+ *             {@code role_arn}); but not when the failure is diagnosed as the Pod Identity agent's or its token
+ *             file's (an application's credential provider chain, such as the {@code credentialsProvider} bean of
+ *             Spring Cloud AWS or Micronaut AWS, whose container provider got no answer).</li>
  *       </ul>
  *       Both caps share one retry counter, reset when verified. Failures that send requests to STS and persist
  *       ({@value RoleProbeConfig#PERSISTENT_AFTER_ATTEMPTS} failed attempts in a row, or at once after STS answered
  *       {@code Throttling}) grow the ceiling further, doubling from {@code backoff.max} up to
  *       {@code role-probe.backoff.persistent-max} (default 5 min), and wait at least half of it: a pod that never
- *       succeeds sends at most 28 attempts' requests in its first hour and 24 an hour after that (one request each
+ *       succeeds makes at most 40 attempts in its first hour (28 when STS answers {@code Throttling} from the start: no
+ *       jittered transient phase) and 24 an hour after that (one request each
  *       with EKS Pod Identity, two with IRSA: {@code AssumeRoleWithWebIdentity} and {@code GetCallerIdentity}).</li>
  *   <li>When the verifier resolves the SDK default chain, IRSA environment is complete and {@code AWS_ROLE_ARN} is
  *       not an expected role, the chain can only ever get that role (its web identity provider comes first): the
@@ -158,6 +162,8 @@ public final class IdentityVerifier implements AutoCloseable {
     private StsCallResult lastStsCall;
     private boolean calledSts;
     private boolean resolutionFailed;
+    /** The failed resolution was diagnosed as the Pod Identity agent's or a token file's: nothing went to STS. */
+    private boolean resolutionFailedLocally;
 
     private IdentityVerifier(Builder b) {
         this.config = Objects.requireNonNull(b.config, "config");
@@ -319,6 +325,7 @@ public final class IdentityVerifier implements AutoCloseable {
         lastStsCall = null;
         calledSts = false;
         resolutionFailed = false;
+        resolutionFailedLocally = false;
         Next next;
         try {
             next = attempt(previous);
@@ -568,6 +575,8 @@ public final class IdentityVerifier implements AutoCloseable {
                         config.backoffMax());
             }
             CredentialFailure diagnosed = diagnosis.diagnose(e);
+            resolutionFailedLocally = diagnosed.component() == FailedComponent.AGENT
+                    || diagnosed.component() == FailedComponent.TOKEN_FILE;
             return new Next(finish(previous, b.state(VerificationState.NO_CREDENTIALS)
                     .reason(diagnosed.reason())
                     .remedy(diagnosed.remedy())), backoffDelay());
@@ -726,12 +735,14 @@ public final class IdentityVerifier implements AutoCloseable {
      * SDK chain's {@code AssumeRoleWithWebIdentity} under IRSA. May have sent: credential resolution failed in a
      * provider that can call STS itself, i.e. the application's own provider (an {@code StsAssumeRoleCredentialsProvider},
      * say) or the default chain without Pod Identity environment (a profile with {@code role_arn}). Only the
-     * default chain in a Pod Identity pod is known to ask nothing but the Pod Identity agent and IMDS.
+     * default chain in a Pod Identity pod is known to ask nothing but the Pod Identity agent and IMDS, and any chain
+     * whose failure was diagnosed as the agent's or its token file's.
      */
     private Duration backoffDelay() {
         boolean podIdentityChain = !credentials.applicationProvided()
                 && environment.injection() == CredentialInjection.POD_IDENTITY;
-        boolean sentToSts = calledSts || environment.irsaPresent() || (resolutionFailed && !podIdentityChain);
+        boolean sentToSts = calledSts || environment.irsaPresent()
+                || (resolutionFailed && !podIdentityChain && !resolutionFailedLocally);
         if (!sentToSts) {
             return backoff.delay(consecutiveFailures++, localBackoffCap);
         }

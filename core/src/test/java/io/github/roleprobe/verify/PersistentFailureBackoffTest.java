@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.roleprobe.config.InvalidSettingException;
 import io.github.roleprobe.config.RoleProbeConfig;
+import io.github.roleprobe.credentials.ApplicationCredentials;
 import io.github.roleprobe.environment.PodEnvironment;
 import io.github.roleprobe.testkit.EksPodSimulator;
 import io.github.roleprobe.testkit.ImdsMode;
@@ -16,6 +17,7 @@ import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 
 /**
  * STS calls stay bounded for a pod that never succeeds: failures that send requests to STS and persist back off to
@@ -56,16 +58,29 @@ class PersistentFailureBackoffTest {
     }
 
     private void start(EksPodSimulator.Builder builder, RoleProbeConfig config) {
+        start(builder, config, false);
+    }
+
+    /**
+     * @param applicationChain whether the verifier checks an SDK chain the application built (as Spring Cloud AWS and
+     *     Micronaut AWS do) instead of building its own
+     */
+    private void start(EksPodSimulator.Builder builder, RoleProbeConfig config, boolean applicationChain) {
         pod = builder.start();
         closeables.add(pod);
         pod.applySystemProperties();
-        verifier = IdentityVerifier.builder()
+        IdentityVerifier.Builder verifierBuilder = IdentityVerifier.builder()
                 .config(config)
                 .environment(PodEnvironment.of(pod.environment()))
                 .scheduler(scheduler)
                 .random(() -> 0.0)
-                .listener(new LoggingListener())
-                .build();
+                .listener(new LoggingListener());
+        if (applicationChain) {
+            DefaultCredentialsProvider chain = DefaultCredentialsProvider.builder().build();
+            closeables.add(chain);
+            verifierBuilder.credentials(ApplicationCredentials.of(chain));
+        }
+        verifier = verifierBuilder.build();
         closeables.add(verifier);
         verifier.start();
     }
@@ -131,19 +146,46 @@ class PersistentFailureBackoffTest {
     }
 
     @Test
+    void anApplicationChainWaitingForItsPodIdentityAssociationIsNeitherPersistentNorOnTheStsCap() {
+        // The credentialsProvider bean of Spring Cloud AWS or Micronaut AWS: the SDK's chain, built by the
+        // application. Its container provider gets no credentials from the agent until the association is effective:
+        // that sends nothing to STS, so the pod keeps retrying at the local cap (zero with the jitter at 0), however
+        // long it waits, and notices the association at once.
+        start(EksPodSimulator.builder().podIdentity(ORDERS).imds(ImdsMode.ABSENT)
+                .associationConsistentAfter(Duration.ofDays(1)),
+                RoleProbeConfig.builder().roleArns(List.of(ORDERS)).build(), true);
+
+        List<Duration> waits = runAttempts(40);
+
+        assertThat(waits).allSatisfy(w -> assertThat(w).isZero());
+        assertThat(verifier.snapshot().state()).isEqualTo(VerificationState.NO_CREDENTIALS);
+        assertThat(verifier.snapshot().reason()).contains("EKS Pod Identity: the agent at");
+        assertThat(pod.counters().stsRequests()).isZero();
+
+        pod.makeAssociationConsistent();
+        runAttempts(1);
+        assertThat(verifier.snapshot().state()).isEqualTo(VerificationState.VERIFIED);
+        assertThat(pod.counters().stsRequests()).isEqualTo(1).isEqualTo(verifier.snapshot().stsCalls());
+    }
+
+    @Test
     void anIrsaRoleThatFailsToAssumeBacksOffToThePersistentCeilingAfterTwelveAttempts() {
         start(EksPodSimulator.builder().irsa(ORDERS).imds(ImdsMode.ABSENT)
-                .stsFailFirst(10_000, StsFailure.SERVICE_UNAVAILABLE_503),
+                .stsFailFirst(10_000, StsFailure.EXPIRED_TOKEN), // refused at once: the SDK does not retry it
                 RoleProbeConfig.builder().roleArns(List.of(ORDERS)).build());
 
-        List<Duration> waits = runAttempts(30);
+        List<Duration> waits = runAttempts(45);
 
         // Full jitter at its minimum while the failure may be transient, then the floor of the growing ceiling.
         assertThat(waits.subList(0, 12)).allSatisfy(w -> assertThat(w).isZero());
-        assertThat(waits.subList(12, 30)).startsWith(Duration.ofSeconds(5), Duration.ofSeconds(10),
+        assertThat(waits.subList(12, 45)).startsWith(Duration.ofSeconds(5), Duration.ofSeconds(10),
                 Duration.ofSeconds(20), Duration.ofSeconds(40), Duration.ofSeconds(80), Duration.ofSeconds(150));
-        assertThat(waits.subList(17, 30)).allSatisfy(w -> assertThat(w).isEqualTo(Duration.ofSeconds(150)));
+        assertThat(waits.subList(17, 45)).allSatisfy(w -> assertThat(w).isEqualTo(Duration.ofSeconds(150)));
         assertThat(pod.counters().stsGetCallerIdentityCalls()).isZero();
+        // The shortest waits there are (jitter at 0): the documented worst case of 40 attempts in the first hour,
+        // one AssumeRoleWithWebIdentity each.
+        assertThat(attemptsWithin(waits, HOUR)).isEqualTo(40);
+        assertThat(pod.counters().stsAssumeRoleWithWebIdentityCalls()).isEqualTo(45);
     }
 
     @Test

@@ -361,8 +361,8 @@ public class RoleProbeConfiguration implements Toggleable {
          * Sets the largest retry delay ceiling for failures that send requests to STS and persist: after
          * {@value RoleProbeConfig#PERSISTENT_AFTER_ATTEMPTS} such failed attempts since the last confirmation (at once
          * after STS answered {@code Throttling}) the ceiling doubles from {@code max} up to this, and the wait is
-         * drawn from the upper half of the ceiling. With the default, a pod that never succeeds makes at most 28
-         * attempts in its first hour and 24 an hour after that. Default value: 5 minutes.
+         * drawn from the upper half of the ceiling. With the default, a pod that never succeeds makes at most 40
+         * attempts in its first hour (28 when STS throttles from the start) and 24 an hour after that. Default value: 5 minutes.
          *
          * @param persistentMax a positive duration not shorter than {@code max}, for example {@code 5m}
          */

@@ -244,8 +244,8 @@ public class RoleProbeProperties {
         /**
          * Largest retry delay for failures that send requests to STS and persist: after 12 such failed attempts since
          * the last confirmation (at once after STS answered Throttling) the ceiling doubles from max up to this, and
-         * the wait is drawn from the upper half of the ceiling, so a pod that never succeeds makes at most 28
-         * attempts in its first hour and 24 an hour after that. Must not be shorter than max.
+         * the wait is drawn from the upper half of the ceiling, so a pod that never succeeds makes at most 40
+         * attempts in its first hour (28 when STS throttles from the start) and 24 an hour after that. Must not be shorter than max.
          */
         private Duration persistentMax = RoleProbeConfig.DEFAULT_BACKOFF_PERSISTENT_MAX;
 

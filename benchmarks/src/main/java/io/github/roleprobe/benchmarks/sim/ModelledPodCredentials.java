@@ -105,8 +105,16 @@ public final class ModelledPodCredentials implements AwsCredentialsProvider {
             if (imdsServesNodeRole) {
                 return nodeRole(now);
             }
+            // Worded like the SDK chain's message (AwsCredentialsProviderChain, 2.57), so that role-probe's diagnosis
+            // reads it as it reads the real one: the container provider (or the web identity provider) failed.
             throw SdkClientException.create("Unable to load credentials from any of the providers in the chain"
-                    + " (modelled: the role cannot be assumed yet and IMDS is unavailable)");
+                    + " AwsCredentialsProviderChain(credentialsProviders=[modelled]) : ["
+                    + (delivery == Delivery.POD_IDENTITY
+                            ? "ContainerCredentialsProvider(): Failed to load credentials from metadata service."
+                            : "WebIdentityTokenFileCredentialsProvider(): Not authorized to perform"
+                                    + " sts:AssumeRoleWithWebIdentity (Service: Sts, Status Code: 403).")
+                    + " (modelled: the role cannot be assumed yet), InstanceProfileCredentialsProvider(): Failed to load"
+                    + " credentials from IMDS. (modelled: IMDS is unavailable)]");
         }
         if (cached == null || now >= cachePrefetchNanos) {
             fetchRole(now);

@@ -91,7 +91,7 @@ case "$APP_NAME" in
     WARM_UP_CLIENT_ENV="SAMPLE_WARM_UP_CLIENT"
     GRACE_ENV="ROLE_PROBE_LIVENESS_GRACE"
     ;;
-  spring)
+  spring|spring3)
     APP_MODULE="samples/spring-boot-app"
     APP_JAR="$ROOT/$APP_MODULE/target/role-probe-sample-spring-boot-app-0.1.0-SNAPSHOT.jar"
     READINESS_PATH="/actuator/health/readiness"
@@ -102,26 +102,20 @@ case "$APP_NAME" in
     WARM_UP_CLIENT_ENV="SAMPLE_WARMUPCLIENT"
     GRACE_ENV="ROLEPROBE_LIVENESSGRACE"
     ;;
-  spring3)
-    APP_MODULE="samples/spring-boot3-app"
-    APP_JAR="$ROOT/$APP_MODULE/target/role-probe-sample-spring-boot3-app-0.1.0-SNAPSHOT.jar"
-    READINESS_PATH="/actuator/health/readiness"
-    LIVENESS_PATH="/actuator/health/liveness"
-    STATE_PATH="/actuator/health/roleProbe"
-    HOST_PORT_PROPS=(-Dserver.address=127.0.0.1 -Dserver.port=0)
-    WARM_UP_ENV="SAMPLE_WARMUPCREDENTIALS"
-    WARM_UP_CLIENT_ENV="SAMPLE_WARMUPCLIENT"
-    GRACE_ENV="ROLEPROBE_LIVENESSGRACE"
-    CLIENT="sqs"
-    SIM_ARGS=(--sqs-queue orders)
-    APP_JAVA_OPTS=(-Dspring.aot.enabled=true)
-    POD_IDENTITY_ENV=(AWS_EC2_METADATA_DISABLED=true)
-    # The SDK's container provider retries a request that fails with an IOException (a read timeout on a loaded
-    # machine) up to 5 times: the start-up resolution fails for good only if all 6 fail. Seen with this app, whose
-    # start-up resolution comes late; later requests come from the same JVM-wide chain, which by then is stuck.
-    STUCK_FAILED_REQUESTS=6
-    ;;
 esac
+# The Spring Boot 3.5 sample: the same probes and settings as the Boot 4 one, its own jar, and Spring Cloud AWS's SQS.
+if [[ "$APP_NAME" == spring3 ]]; then
+  APP_MODULE="samples/spring-boot3-app"
+  APP_JAR="$ROOT/$APP_MODULE/target/role-probe-sample-spring-boot3-app-0.1.0-SNAPSHOT.jar"
+  CLIENT="sqs"
+  SIM_ARGS=(--sqs-queue orders)
+  APP_JAVA_OPTS=(-Dspring.aot.enabled=true)
+  POD_IDENTITY_ENV=(AWS_EC2_METADATA_DISABLED=true)
+  # The SDK's container provider retries a request that fails with an IOException (a read timeout on a loaded
+  # machine) up to 5 times: the start-up resolution fails for good only if all 6 fail. Seen with this app, whose
+  # start-up resolution comes late; later requests come from the same JVM-wide chain, which by then is stuck.
+  STUCK_FAILED_REQUESTS=6
+fi
 WHOAMI_PATH="/whoami"
 LABEL="$SCENARIO"; [[ "$APP_NAME" != micronaut ]] && LABEL="$APP_NAME $SCENARIO"
 

@@ -1,6 +1,8 @@
 package io.github.roleprobe.verify;
 
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -11,11 +13,14 @@ final class DaemonThreadScheduler implements VerifierScheduler {
     private static final Duration INTERRUPTED_WAIT = Duration.ofSeconds(1);
 
     private final ScheduledThreadPoolExecutor executor;
+    /** The threads the executor made: joined on shutdown, so that none is alive once it returns {@code true}. */
+    private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
 
     DaemonThreadScheduler() {
         executor = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, IdentityVerifier.THREAD_NAME);
             t.setDaemon(true);
+            threads.add(t);
             return t;
         });
         executor.setRemoveOnCancelPolicy(true);
@@ -35,14 +40,25 @@ final class DaemonThreadScheduler implements VerifierScheduler {
         executor.shutdown();
         try {
             if (executor.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
-                return true;
+                return joinThreads();
             }
             executor.shutdownNow();
-            return executor.awaitTermination(INTERRUPTED_WAIT.toNanos(), TimeUnit.NANOSECONDS);
+            return executor.awaitTermination(INTERRUPTED_WAIT.toNanos(), TimeUnit.NANOSECONDS) && joinThreads();
         } catch (InterruptedException e) {
             executor.shutdownNow();
             Thread.currentThread().interrupt();
             return false;
         }
+    }
+
+    /** A terminated executor's workers have finished their tasks but may still be leaving {@code run()}. */
+    private boolean joinThreads() throws InterruptedException {
+        for (Thread t : threads) {
+            t.join(INTERRUPTED_WAIT.toMillis());
+            if (t.isAlive()) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -81,7 +81,8 @@ class RoleProbeMetricsTest {
                 .roleArns(List.of(ORDERS))
                 .backoffInitial(Duration.ofMillis(20))
                 .backoffMax(Duration.ofMillis(200))
-                .stsTimeout(Duration.ofSeconds(2));
+                // Long enough that a loaded machine never times out a request STS then answers (a second call).
+                .stsTimeout(Duration.ofSeconds(15));
     }
 
     /** A verifier with the metrics listener first, then a listener that reads the gauges after each attempt. */

@@ -44,8 +44,9 @@ class MetricsTest extends SimulatedPodTest {
         MeterRegistry registry = app.context().getBean(MeterRegistry.class);
 
         assertThat(app.context().getBeansOfType(RoleProbeMetrics.class)).hasSize(1);
-        assertThat(registry.get(RoleProbeMetrics.STATE).tag("state", "verified").tag("role", "orders").gauge().value())
-                .isEqualTo(1.0);
+        // The verifier publishes its snapshot before it tells the listeners (the metrics among them): wait for them.
+        awaitTrue("role.probe.state{state=verified} = 1", () -> registry.get(RoleProbeMetrics.STATE)
+                .tag("state", "verified").tag("role", "orders").gauge().value() == 1.0);
         assertThat(registry.get(RoleProbeMetrics.STATE).gauges()).hasSize(8)
                 .filteredOn(g -> g.value() == 1.0).hasSize(1);
         double stsCalls = registry.get(RoleProbeMetrics.STS_CALLS).functionCounters().stream()

@@ -107,6 +107,22 @@ abstract class SimulatedPodTest {
         throw new AssertionError("condition not met within " + RunningApp.DEADLINE + "; last snapshot: " + snapshot);
     }
 
+    /** Polls {@code condition} until it holds, at most {@link RunningApp#DEADLINE}. */
+    static void awaitTrue(String what, java.util.function.BooleanSupplier condition) {
+        Instant deadline = Instant.now().plus(RunningApp.DEADLINE);
+        while (!condition.getAsBoolean()) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("not within " + RunningApp.DEADLINE + ": " + what);
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", e);
+            }
+        }
+    }
+
     void closeApp() {
         if (app != null) {
             scannedBodies.addAll(app.bodies());

@@ -67,15 +67,13 @@ class MetricsTest extends ContextRunnerSupport {
 
                     VerificationSnapshot wrong = await(verifier, s -> s.state() == VerificationState.WRONG_IDENTITY);
                     assertThat(wrong.wrongIdentityKind()).contains(WrongIdentityKind.NODE_ROLE);
-                    assertThat(registry.get(RoleProbeMetrics.STATE).tag("state", "wrong_identity_node_role")
-                            .tag("role", "orders").gauge().value()).isEqualTo(1.0);
+                    awaitStateGauge(registry, "wrong_identity_node_role");
                     assertThat(registry.get(RoleProbeMetrics.TIME_TO_VERIFIED).timer().count()).isZero();
 
                     simulator.makeAssociationConsistent();
                     VerificationSnapshot verified = await(verifier, VerificationSnapshot::ready);
 
-                    assertThat(registry.get(RoleProbeMetrics.STATE).tag("state", "verified").tag("role", "orders")
-                            .gauge().value()).isEqualTo(1.0);
+                    awaitStateGauge(registry, "verified");
                     assertThat(registry.get(RoleProbeMetrics.STATE).gauges()).hasSize(8)
                             .filteredOn(g -> g.value() == 1.0).hasSize(1);
                     double stsCalls = registry.get(RoleProbeMetrics.STS_CALLS).functionCounters().stream()
@@ -132,6 +130,15 @@ class MetricsTest extends ContextRunnerSupport {
                             .doesNotContainKey(Map.of("service", "sts", "identity", "expected", "outcome",
                                     "refused", "role", "orders"));
                 });
+    }
+
+    /**
+     * Waits until the state gauge shows {@code state}: the verifier publishes its snapshot before it tells the
+     * listeners (the metrics among them), so a test that saw the snapshot must wait for the meters to follow.
+     */
+    private static void awaitStateGauge(MeterRegistry registry, String state) {
+        awaitTrue("role.probe.state{state=" + state + "} = 1", () -> registry.get(RoleProbeMetrics.STATE)
+                .tag("state", state).tag("role", "orders").gauge().value() == 1.0);
     }
 
     private List<String> secretsIn(String text) {

@@ -54,8 +54,14 @@ public final class InvalidSettingException extends IllegalArgumentException {
         return value;
     }
 
-    /** Shows a duration the way it is configured: {@code 5s}, {@code 250ms}, {@code -1s}. */
-    static String format(Duration value) {
+    /**
+     * Shows a duration the way it is configured, for the value or the example of a message: whole seconds in
+     * seconds, anything else in milliseconds (sub-millisecond parts are dropped).
+     *
+     * @param value the duration, not {@code null}
+     * @return for example {@code 5s}, {@code 60s} (one minute), {@code 250ms}, {@code -1s}
+     */
+    public static String format(Duration value) {
         long millis = value.toMillis();
         return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
     }

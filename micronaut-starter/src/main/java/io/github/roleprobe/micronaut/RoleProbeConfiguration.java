@@ -3,8 +3,11 @@ package io.github.roleprobe.micronaut;
 import io.github.roleprobe.config.InvalidSettingException;
 import io.github.roleprobe.config.RoleProbeConfig;
 import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.context.env.Environment;
+import io.micronaut.core.annotation.Introspected;
 import io.micronaut.core.util.Toggleable;
 import io.micronaut.runtime.EmbeddedApplication;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,9 +43,16 @@ import java.util.List;
  * {@code ROLE_PROBE_GUARD_MODE} to {@code role-probe.guard.mode} (each underscore may stand for a dot or a dash);
  * Spring Boot's dash-less form ({@code ROLEPROBE_GUARD_MODE}) does not bind here.
  *
+ * <p>A value Micronaut cannot convert to a setting's type ({@code role-probe.refresh-interval=10}, without a unit;
+ * {@code role-probe.guard.identifications-per-hour=abc}; {@code role-probe.enabled} other than {@code true} or
+ * {@code false}) fails startup with core's {@link InvalidSettingException} too, naming the setting, the value, the
+ * accepted form and the default as the example: Micronaut's constructors of this class and of its nested classes
+ * check every typed setting before any is bound.
+ *
  * <p>Mutable while Micronaut binds it, then only read: not thread-safe for writes.
  */
 @ConfigurationProperties(RoleProbeConfiguration.PREFIX)
+@Introspected
 public class RoleProbeConfiguration implements Toggleable {
 
     /** The prefix of every setting: {@value}. */
@@ -78,6 +88,21 @@ public class RoleProbeConfiguration implements Toggleable {
     private Duration applicationStartTimeout = DEFAULT_APPLICATION_START_TIMEOUT;
     private BackoffConfiguration backoff = new BackoffConfiguration();
     private GuardConfiguration guard = new GuardConfiguration();
+
+    /** Creates the settings with their defaults, for use outside Micronaut; checks nothing. */
+    public RoleProbeConfiguration() {
+    }
+
+    /**
+     * Micronaut's constructor: checks that every typed {@code role-probe.*} value converts before any is bound.
+     *
+     * @param environment the application's environment
+     * @throws InvalidSettingException when a value does not convert (see {@link SettingsConversionCheck#check})
+     */
+    @Inject
+    RoleProbeConfiguration(Environment environment) {
+        SettingsConversionCheck.check(environment);
+    }
 
     /**
      * @return whether role-probe is enabled; when {@code false} no verifier and no health indicator exist
@@ -284,6 +309,7 @@ public class RoleProbeConfiguration implements Toggleable {
      * identity is not verified. Mutable while Micronaut binds it, then only read.
      */
     @ConfigurationProperties(BackoffConfiguration.PREFIX)
+    @Introspected
     public static class BackoffConfiguration {
 
         /** The prefix of these settings, relative to {@code role-probe}: {@value}. */
@@ -301,6 +327,22 @@ public class RoleProbeConfiguration implements Toggleable {
         private Duration max = DEFAULT_MAX;
         private Duration localMax = DEFAULT_LOCAL_MAX;
         private Duration persistentMax = DEFAULT_PERSISTENT_MAX;
+
+        /** Creates the settings with their defaults, for use outside Micronaut; checks nothing. */
+        public BackoffConfiguration() {
+        }
+
+        /**
+         * Micronaut's constructor: checks that every typed {@code role-probe.*} value converts before any is bound,
+         * should this bean be created before {@link RoleProbeConfiguration}.
+         *
+         * @param environment the application's environment
+         * @throws InvalidSettingException when a value does not convert (see {@link SettingsConversionCheck#check})
+         */
+        @Inject
+        BackoffConfiguration(Environment environment) {
+            SettingsConversionCheck.check(environment);
+        }
 
         /** @return the ceiling of the first retry delay */
         public Duration getInitial() {
@@ -378,6 +420,7 @@ public class RoleProbeConfiguration implements Toggleable {
      * read.
      */
     @ConfigurationProperties(GuardConfiguration.PREFIX)
+    @Introspected
     public static class GuardConfiguration {
 
         /** The prefix of these settings, relative to {@code role-probe}: {@value}. */
@@ -390,6 +433,22 @@ public class RoleProbeConfiguration implements Toggleable {
         private String mode = DEFAULT_MODE;
         private List<String> allowedRoleArns = new ArrayList<>();
         private int identificationsPerHour = DEFAULT_IDENTIFICATIONS_PER_HOUR;
+
+        /** Creates the settings with their defaults, for use outside Micronaut; checks nothing. */
+        public GuardConfiguration() {
+        }
+
+        /**
+         * Micronaut's constructor: checks that every typed {@code role-probe.*} value converts before any is bound,
+         * should this bean be created before {@link RoleProbeConfiguration}.
+         *
+         * @param environment the application's environment
+         * @throws InvalidSettingException when a value does not convert (see {@link SettingsConversionCheck#check})
+         */
+        @Inject
+        GuardConfiguration(Environment environment) {
+            SettingsConversionCheck.check(environment);
+        }
 
         /** @return the mode as configured */
         public String getMode() {

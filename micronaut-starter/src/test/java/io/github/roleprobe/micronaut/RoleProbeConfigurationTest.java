@@ -233,6 +233,190 @@ class RoleProbeConfigurationTest {
                         "role-probe.guard.identifications-per-hour=20"));
     }
 
+    // Values Micronaut cannot convert to the setting's type. Without SettingsConversionCheck, Micronaut 4.10 fails
+    // startup with its own DependencyInjectionException ("Error resolving property value [role-probe.refresh-interval].
+    // Unable to convert value [10] to target type [Duration] due to: Unparseable date format (10)..."): setting and
+    // value, but no example, and not core's InvalidSettingException.
+
+    @Test
+    void nonNumericIdentificationsPerHourFailsStartupNamingSettingValueFormAndExample() {
+        InvalidSettingException invalid = assertStartupFails(Map.of("role-probe.guard.identifications-per-hour", "abc"),
+                "role-probe.guard.identifications-per-hour", "abc");
+
+        assertThat(invalid.getMessage()).isEqualTo("Invalid value for 'role-probe.guard.identifications-per-hour':"
+                + " 'abc'. It must be a whole number. Example: role-probe.guard.identifications-per-hour=20");
+    }
+
+    @Test
+    void fractionalIdentificationsPerHourFailsStartupNamingSettingAndValue() {
+        assertStartupFails(Map.of("role-probe.guard.identifications-per-hour", "1.5"),
+                "role-probe.guard.identifications-per-hour", "1.5");
+    }
+
+    @Test
+    void durationWithoutUnitFailsStartupNamingSettingValueFormAndExample() {
+        InvalidSettingException invalid = assertStartupFails(Map.of("role-probe.refresh-interval", "10"),
+                "role-probe.refresh-interval", "10");
+
+        assertThat(invalid.getMessage()).isEqualTo("Invalid value for 'role-probe.refresh-interval': '10'. It must be"
+                + " a duration: a whole number and a unit (ns, ms, s, m, h or d, in lowercase), such as 500ms, 30s or"
+                + " 5m, or ISO-8601, such as PT30S. Example: role-probe.refresh-interval=60s");
+    }
+
+    @Test
+    void garbledNestedDurationFailsStartupNamingSettingValueAndExample() {
+        InvalidSettingException invalid = assertStartupFails(Map.of("role-probe.backoff.max", "fast"),
+                "role-probe.backoff.max", "fast");
+
+        assertThat(invalid.getMessage()).contains("such as 500ms, 30s or 5m, or ISO-8601, such as PT30S.",
+                "Example: role-probe.backoff.max=5s");
+    }
+
+    @Test
+    void durationWithUppercaseUnitFailsStartup() {
+        assertStartupFails(Map.of("role-probe.sts-timeout", "5S"), "role-probe.sts-timeout", "5S");
+        assertStartupFails(Map.of("role-probe.application-start-timeout", "soon"),
+                "role-probe.application-start-timeout", "soon");
+    }
+
+    @Test
+    void durationFromAnEnvironmentVariableFailsStartupNamingTheDottedSetting() {
+        Throwable failure = catchThrowable(() -> startWithEnvironmentVariables(
+                Map.of("ROLE_PROBE_REFRESH_INTERVAL", "10")).close());
+
+        InvalidSettingException invalid = invalidSetting(failure);
+        assertThat(invalid.setting()).isEqualTo("role-probe.refresh-interval");
+        assertThat(invalid.value()).isEqualTo("10");
+        assertThat(invalid.example()).isEqualTo("60s");
+        assertThat(messageChain(failure)).anySatisfy(m -> assertThat(m)
+                .contains("Invalid value for 'role-probe.refresh-interval': '10'", "role-probe.refresh-interval=60s"));
+    }
+
+    @Test
+    void numberFromAnEnvironmentVariableFailsStartupNamingTheDottedSetting() {
+        InvalidSettingException invalid = invalidSetting(catchThrowable(() -> startWithEnvironmentVariables(
+                Map.of("ROLE_PROBE_GUARD_IDENTIFICATIONS_PER_HOUR", "twenty")).close()));
+
+        assertThat(invalid.setting()).isEqualTo("role-probe.guard.identifications-per-hour");
+        assertThat(invalid.value()).isEqualTo("twenty");
+    }
+
+    @Test
+    void enabledOtherThanTrueOrFalseFailsStartupInsteadOfRunningRoleProbe() {
+        // Micronaut binds FALSE, no, off or 0 to false and maybe to false as well, while role-probe's beans, which
+        // @Requires(property = "role-probe.enabled", notEquals = "false"), stay active: before, the verifier ran.
+        for (String value : List.of("FALSE", "no", "off", "0", "maybe")) {
+            InvalidSettingException invalid = assertStartupFails(Map.of("role-probe.enabled", value),
+                    "role-probe.enabled", value);
+            assertThat(invalid.getMessage()).as(value).endsWith(
+                    "'. It must be true or false, in lowercase. Example: role-probe.enabled=true");
+        }
+    }
+
+    @Test
+    void everyTypedSettingIsCheckedBeforeBinding() {
+        // Derived from the introspection of RoleProbeConfiguration and its nested classes: a typed property added
+        // there shows up here, and the loop below proves that a value it cannot convert fails startup.
+        assertThat(SettingsConversionCheck.settings()).extracting(SettingsConversionCheck.TypedSetting::key)
+                .containsExactlyInAnyOrder("role-probe.enabled", "role-probe.refresh-interval", "role-probe.max-age",
+                        "role-probe.liveness-grace", "role-probe.sts-timeout", "role-probe.application-start-timeout",
+                        "role-probe.backoff.initial", "role-probe.backoff.max", "role-probe.backoff.local-max",
+                        "role-probe.backoff.persistent-max", "role-probe.guard.identifications-per-hour");
+        for (SettingsConversionCheck.TypedSetting setting : SettingsConversionCheck.settings()) {
+            Map<String, Object> properties = new java.util.HashMap<>(Map.of("role-probe.enabled", "false"));
+            properties.put(setting.key(), "not-a-value");
+            InvalidSettingException invalid = invalidSetting(catchThrowable(() -> {
+                try (ApplicationContext context = ApplicationContext.run(properties)) {
+                    context.getBean(RoleProbeConfiguration.class);
+                }
+            }));
+            assertThat(invalid.setting()).isEqualTo(setting.key());
+            assertThat(invalid.value()).isEqualTo("not-a-value");
+        }
+        assertThat(SettingsConversionCheck.settings()).filteredOn(s -> s.key().equals("role-probe.max-age"))
+                .singleElement().satisfies(s -> assertThat(s.example()).isEqualTo("1200s"));
+    }
+
+    @Test
+    void nestedSettingsCreatedFirstAreCheckedToo() {
+        // Whatever bean asks first: the nested settings classes run the same check in their constructors.
+        for (Class<?> nested : List.of(RoleProbeConfiguration.GuardConfiguration.class,
+                RoleProbeConfiguration.BackoffConfiguration.class)) {
+            Throwable failure = catchThrowable(() -> {
+                try (ApplicationContext context = ApplicationContext.run(Map.of("role-probe.enabled", "false",
+                        "role-probe.refresh-interval", "10"))) {
+                    context.getBean(nested);
+                }
+            });
+            assertThat(invalidSetting(failure).setting()).as(nested.getSimpleName())
+                    .isEqualTo("role-probe.refresh-interval");
+        }
+    }
+
+    @Test
+    void everyDurationFormTheMessageNamesBinds() {
+        try (ApplicationContext context = ApplicationContext.run(Map.of("role-probe.enabled", "false",
+                "role-probe.refresh-interval", "500ms", "role-probe.max-age", "5m", "role-probe.liveness-grace", "PT30S",
+                "role-probe.sts-timeout", "30s", "role-probe.backoff.initial", "10ns", "role-probe.backoff.max", "1h",
+                "role-probe.backoff.persistent-max", "1d", "role-probe.guard.identifications-per-hour", "+7"))) {
+            RoleProbeConfiguration configuration = context.getBean(RoleProbeConfiguration.class);
+            assertThat(configuration.getRefreshInterval()).isEqualTo(Duration.ofMillis(500));
+            assertThat(configuration.getMaxAge()).isEqualTo(Duration.ofMinutes(5));
+            assertThat(configuration.getLivenessGrace()).isEqualTo(Duration.ofSeconds(30));
+            assertThat(configuration.getStsTimeout()).isEqualTo(Duration.ofSeconds(30));
+            assertThat(configuration.getBackoff().getInitial()).isEqualTo(Duration.ofNanos(10));
+            assertThat(configuration.getBackoff().getMax()).isEqualTo(Duration.ofHours(1));
+            assertThat(configuration.getBackoff().getPersistentMax()).isEqualTo(Duration.ofDays(1));
+            assertThat(configuration.getGuard().getIdentificationsPerHour()).isEqualTo(7);
+        }
+    }
+
+    @Test
+    void enabledTrueStillStartsAndFalseStillSkipsTheCheck() {
+        try (RunningApp app = RunningApp.start(Map.of("role-probe.role-arns", "arn:aws:iam::111122223333:role/orders",
+                "role-probe.enabled", "true"))) {
+            assertThat(app.context().getBean(RoleProbeConfiguration.class).isEnabled()).isTrue();
+        }
+        // Disabled, role-probe's beans do not exist, so nothing binds the settings and nothing checks them.
+        try (RunningApp app = RunningApp.start(Map.of("role-probe.enabled", "false",
+                "role-probe.refresh-interval", "10"))) {
+            assertThat(app.context().containsBean(io.github.roleprobe.verify.IdentityVerifier.class)).isFalse();
+        }
+    }
+
+    /** Starts the application with {@code properties} (and an expected role); asserts core's error as root cause. */
+    private static InvalidSettingException assertStartupFails(Map<String, Object> properties, String setting,
+                                                              String value) {
+        Map<String, Object> all = new java.util.HashMap<>(properties);
+        all.put("role-probe.role-arns", "arn:aws:iam::111122223333:role/orders");
+        Throwable failure = catchThrowable(() -> RunningApp.start(all).close());
+
+        InvalidSettingException invalid = invalidSetting(failure);
+        assertThat(invalid.setting()).isEqualTo(setting);
+        assertThat(invalid.value()).isEqualTo(value);
+        assertThat(failure.getMessage()).as("the startup failure's own message")
+                .contains("Invalid value for '" + setting + "': '" + value + "'");
+        assertThat(SimulatedPodTest.verifierThreadAlive()).isFalse();
+        return invalid;
+    }
+
+    private static InvalidSettingException invalidSetting(Throwable failure) {
+        assertThat(failure).isNotNull();
+        assertThat(rootCause(failure)).isInstanceOf(InvalidSettingException.class);
+        return (InvalidSettingException) rootCause(failure);
+    }
+
+    /** Starts the application with {@code variables} read as Micronaut reads environment variables. */
+    private static RunningApp startWithEnvironmentVariables(Map<String, Object> variables) {
+        return RunningApp.serve(ApplicationContext.builder()
+                .deduceEnvironment(false)
+                .properties(Map.of("micronaut.server.port", -1, "micronaut.server.host", "127.0.0.1",
+                        "role-probe.role-arns", "arn:aws:iam::111122223333:role/orders"))
+                .propertySources(PropertySource.of("test-environment-variables", variables,
+                        PropertySource.PropertyConvention.ENVIRONMENT_VARIABLE))
+                .start());
+    }
+
     private static Throwable rootCause(Throwable failure) {
         Throwable t = failure;
         while (t.getCause() != null) {

@@ -26,6 +26,8 @@ import java.util.Optional;
  * to which every value converts) nor a nested settings class, with the key Micronaut binds it from
  * ({@code role-probe.} and the hyphenated property name, for example {@code role-probe.backoff.local-max}) and the
  * property's default as the example. A property added to those classes is thus checked without a change here.
+ * One switch that no settings class binds is checked too: {@value RoleProbeMetricsFactory#METRICS_ENABLED}, which
+ * {@link RoleProbeMetricsFactory} reads through {@code @Requires} alone.
  *
  * <p>Whether a value converts is decided by Micronaut's own conversion (the {@link Environment}'s conversion service,
  * the one that binds the settings), applied to the value's text as configured, from any property source (a
@@ -69,6 +71,7 @@ final class SettingsConversionCheck {
         List<TypedSetting> settings = new ArrayList<>();
         collect(BeanIntrospection.getIntrospection(RoleProbeConfiguration.class), new RoleProbeConfiguration(),
                 RoleProbeConfiguration.PREFIX, settings);
+        settings.add(new TypedSetting(RoleProbeMetricsFactory.METRICS_ENABLED, Argument.BOOLEAN, true));
         return List.copyOf(settings);
     }
 

@@ -314,6 +314,15 @@ class RoleProbeConfigurationTest {
     }
 
     @Test
+    void metricsEnabledOtherThanTrueOrFalseFailsStartupInsteadOfKeepingTheMeters() {
+        // RoleProbeMetricsFactory @Requires(property = "role-probe.metrics.enabled", notEquals = "false"): FALSE kept
+        // the meters.
+        InvalidSettingException invalid = assertStartupFails(Map.of("role-probe.metrics.enabled", "FALSE"),
+                "role-probe.metrics.enabled", "FALSE");
+        assertThat(invalid.example()).isEqualTo("true");
+    }
+
+    @Test
     void everyTypedSettingIsCheckedBeforeBinding() {
         // Derived from the introspection of RoleProbeConfiguration and its nested classes: a typed property added
         // there shows up here, and the loop below proves that a value it cannot convert fails startup.
@@ -321,7 +330,8 @@ class RoleProbeConfigurationTest {
                 .containsExactlyInAnyOrder("role-probe.enabled", "role-probe.refresh-interval", "role-probe.max-age",
                         "role-probe.liveness-grace", "role-probe.sts-timeout", "role-probe.application-start-timeout",
                         "role-probe.backoff.initial", "role-probe.backoff.max", "role-probe.backoff.local-max",
-                        "role-probe.backoff.persistent-max", "role-probe.guard.identifications-per-hour");
+                        "role-probe.backoff.persistent-max", "role-probe.guard.identifications-per-hour",
+                        "role-probe.metrics.enabled");
         for (SettingsConversionCheck.TypedSetting setting : SettingsConversionCheck.settings()) {
             Map<String, Object> properties = new java.util.HashMap<>(Map.of("role-probe.enabled", "false"));
             properties.put(setting.key(), "not-a-value");

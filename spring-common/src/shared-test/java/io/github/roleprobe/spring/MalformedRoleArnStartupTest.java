@@ -7,15 +7,19 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import io.github.roleprobe.config.InvalidSettingException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 /**
  * Scenario j: a malformed role ARN (or another invalid setting, such as an unknown {@code role-probe.guard.mode}) stops
  * the whole web application at startup, and Spring Boot's failure report names the setting, the rejected value, a
- * correct example and where the value came from.
+ * correct example and where the value came from. A value Spring Boot cannot convert to the property's type fails in
+ * Boot's own binder, whose report names the property, the value, where it came from and why, without an example.
  */
 class MalformedRoleArnStartupTest {
 
@@ -77,6 +81,42 @@ class MalformedRoleArnStartupTest {
                 .contains("Update 'role-probe.guard.mode'")
                 .contains("role-probe.guard.mode=observe");
         assertThat(SimulatedPodSpringBootTest.awaitNoVerifierThread(java.time.Duration.ofSeconds(2))).isTrue();
+    }
+
+    @Test
+    void unconvertibleValuesFailStartupWithSpringBootsReportNamingPropertyValueOriginAndReason() throws Exception {
+        for (String[] unconvertible : List.of(
+                new String[] {"ROLE_PROBE_REFRESH_INTERVAL", "fast", "role-probe.refresh-interval"},
+                new String[] {"ROLE_PROBE_GUARD_IDENTIFICATIONS_PER_HOUR", "abc",
+                        "role-probe.guard.identifications-per-hour"})) {
+            String variable = unconvertible[0];
+            String value = unconvertible[1];
+            String property = unconvertible[2];
+            // The variables as the process environment: Spring Boot maps only this property source's names.
+            StandardEnvironment environment = new StandardEnvironment();
+            environment.getPropertySources().replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                    new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                            Map.of(variable, value)));
+            logs.close();
+            logs = LogCapture.start();
+
+            Throwable failure = catchThrowable(() -> new SpringApplicationBuilder(TestApplication.class)
+                    .environment(environment)
+                    .properties("server.port=0", "server.address=127.0.0.1", "spring.main.banner-mode=off",
+                            "role-probe.role-arns=arn:aws:iam::111122223333:role/orders")
+                    .run().close());
+
+            assertThat(failure).as(property).isNotNull();
+            List<String> report = logs.lines().stream().filter(l -> l.contains("APPLICATION FAILED TO START")).toList();
+            assertThat(report).as("Spring Boot's failure analysis report for " + property).hasSize(1);
+            assertThat(report.get(0))
+                    .contains("Failed to bind properties under '" + property + "'")
+                    .contains("Property: " + property)
+                    .contains("Value: \"" + value + "\"")
+                    .contains("Origin: System Environment Property \"" + variable + "\"")
+                    .contains("Reason: failed to convert java.lang.String to");
+            assertThat(SimulatedPodSpringBootTest.awaitNoVerifierThread(java.time.Duration.ofSeconds(2))).isTrue();
+        }
     }
 
     static Throwable rootCause(Throwable failure) {

@@ -110,9 +110,9 @@ public final class CallerIdentityClient implements AutoCloseable {
         if (e.isClockSkewException() || "RequestExpired".equals(code)
                 || ("SignatureDoesNotMatch".equals(code) && (message.startsWith("Signature expired")
                         || message.startsWith("Signature not yet current")))) {
-            // STS's own message says how far apart the request time and its clock are: keep it.
+            // STS's own message says how far apart the request time and its clock are: keep it, in stable words.
             return CallerIdentityResult.failure(CallerIdentityResult.Failure.CLOCK_SKEW,
-                    what + (message.isEmpty() ? "" : ": \"" + firstLine(message) + "\"")
+                    what + (message.isEmpty() ? "" : ": \"" + ClockSkewText.stable(firstLine(message)) + "\"")
                             + " (the request was signed with this JVM's clock, which differs from AWS time)");
         }
         switch (code) {

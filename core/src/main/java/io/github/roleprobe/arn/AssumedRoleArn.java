@@ -68,6 +68,17 @@ public final class AssumedRoleArn {
         return roleName;
     }
 
+    /**
+     * Returns the ARN of the IAM role this session belongs to, as far as the assumed-role ARN tells it: an
+     * assumed-role ARN carries no role path, so the result has none ({@code arn:aws:iam::111122223333:role/orders}
+     * for a role created as {@code /teams/orders}).
+     *
+     * @return the role's ARN without path, for example {@code arn:aws:iam::111122223333:role/orders}
+     */
+    public String roleArnWithoutPath() {
+        return "arn:" + partition + ":iam::" + accountId + ":role/" + roleName;
+    }
+
     /** @return the role session name */
     public String sessionName() {
         return sessionName;

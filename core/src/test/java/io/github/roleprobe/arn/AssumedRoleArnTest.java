@@ -25,6 +25,7 @@ class AssumedRoleArnTest {
         assertThat(arn.accountId()).isEqualTo("111122223333");
         assertThat(arn.roleName()).isEqualTo("orders");
         assertThat(arn.sessionName()).isEqualTo("aws-sdk-java-1");
+        assertThat(arn.roleArnWithoutPath()).isEqualTo("arn:aws-cn:iam::111122223333:role/orders");
     }
 
     @Test

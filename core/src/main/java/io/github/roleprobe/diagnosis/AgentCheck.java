@@ -37,7 +37,17 @@ final class AgentCheck {
     /** What the agent did. */
     enum Kind { ANSWERED_OK, ANSWERED_ERROR, ANSWERED_HTML, REFUSED, NO_ANSWER, NOT_REACHED }
 
-    record Answer(Kind kind, String text) {
+    /**
+     * What the agent did, in words for a reason, and the HTTP status it answered with.
+     *
+     * @param kind what the agent did
+     * @param text what it did, in stable words
+     * @param status the HTTP status, or 0 when the agent did not answer
+     */
+    record Answer(Kind kind, String text, int status) {
+        Answer(Kind kind, String text) {
+            this(kind, text, 0);
+        }
     }
 
     static Answer ask(URI uri, String token) {
@@ -59,16 +69,16 @@ final class AgentCheck {
                 }
             }
             if (status / 100 == 2) {
-                return new Answer(Kind.ANSWERED_OK, "the agent at " + where + " answers " + status + " now");
+                return new Answer(Kind.ANSWERED_OK, "the agent at " + where + " answers " + status + " now", status);
             }
             String trimmed = body.strip();
             if (contentType.contains("html") || trimmed.startsWith("<")) {
                 return new Answer(Kind.ANSWERED_HTML, "the agent at " + where + " answered " + status
-                        + " with an HTML page, not an answer of the EKS Pod Identity agent");
+                        + " with an HTML page, not an answer of the EKS Pod Identity agent", status);
             }
             Optional<String> message = message(trimmed);
             return new Answer(Kind.ANSWERED_ERROR, "the agent at " + where + " answered " + status
-                    + message.map(m -> ": \"" + SdkText.shorten(SdkText.stable(m), 300) + "\"").orElse(""));
+                    + message.map(m -> ": \"" + SdkText.shorten(SdkText.stable(m), 300) + "\"").orElse(""), status);
         } catch (ConnectException e) {
             return new Answer(Kind.REFUSED, "nothing accepts connections at " + where + " (connection refused)");
         } catch (SocketTimeoutException e) {

@@ -2,6 +2,7 @@ package io.github.roleprobe.diagnosis;
 
 import io.github.roleprobe.environment.CredentialInjection;
 import io.github.roleprobe.environment.PodEnvironment;
+import io.github.roleprobe.sts.StsCallResult;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -119,20 +120,29 @@ public final class CredentialFailureDiagnosis {
         String said = SdkText.shorten(SdkText.stable(chain.of(ChainMessage.WEB_IDENTITY).orElse(message)), MAX_MESSAGE);
         String lower = said.toLowerCase(Locale.ROOT);
         String remedy;
+        StsCallResult result;
         if (lower.contains("not authorized") || lower.contains("accessdenied") || lower.contains("access denied")) {
             remedy = Remedies.IRSA_TRUST;
+            result = StsCallResult.REJECTED;
         } else if (lower.contains("invalididentitytoken") || lower.contains("no openid connect provider")) {
             remedy = Remedies.IRSA_OIDC;
-        } else if (lower.contains("throttl") || lower.contains("status code: 5") || lower.contains("unable to execute")
+            result = StsCallResult.REJECTED;
+        } else if (lower.contains("throttl") || lower.contains("rate exceeded")) {
+            // STS's Throttling answer says "Rate exceeded"; the SDK's message does not carry the error code.
+            remedy = Remedies.IRSA_STS_THROTTLED;
+            result = StsCallResult.THROTTLED;
+        } else if (lower.contains("status code: 5") || lower.contains("unable to execute")
                 || lower.contains("unavailable")) {
             remedy = Remedies.IRSA_STS_UNAVAILABLE;
+            result = StsCallResult.UNAVAILABLE;
         } else {
             remedy = Remedies.IRSA_OTHER;
+            result = StsCallResult.MISCONFIGURED;
         }
-        return CredentialFailure.of(FailedComponent.STS,
+        return CredentialFailure.ofSts(
                 who + ": IRSA's web identity provider could not assume " + role + " (STS AssumeRoleWithWebIdentity): "
                         + said + (said.endsWith(".") ? "" : "."),
-                remedy);
+                remedy, result);
     }
 
     private CredentialFailure podIdentity(String who, ChainMessage chain, String message) {
@@ -176,8 +186,8 @@ public final class CredentialFailureDiagnosis {
             case NO_ANSWER -> CredentialFailure.of(FailedComponent.AGENT, reason, Remedies.AGENT_HANGS);
             case NOT_REACHED -> CredentialFailure.of(FailedComponent.AGENT, reason, Remedies.AGENT_NOT_REACHED);
             case ANSWERED_ERROR -> CredentialFailure.of(FailedComponent.AGENT, reason,
-                    answer.text().contains(" answered 404") ? Remedies.AGENT_NOT_FOUND
-                            : answer.text().contains(" answered 4") ? Remedies.AGENT_REFUSED_TOKEN
+                    answer.status() == 404 ? Remedies.AGENT_NOT_FOUND
+                            : answer.status() / 100 == 4 ? Remedies.AGENT_REFUSED_TOKEN
                             : Remedies.AGENT_ERROR);
         };
     }
@@ -212,6 +222,10 @@ public final class CredentialFailureDiagnosis {
                 + " role's account, with audience sts.amazonaws.com.";
         static final String IRSA_STS_UNAVAILABLE = "Check network access to the regional STS endpoint (and"
                 + " AWS_STS_REGIONAL_ENDPOINTS=regional, AWS_REGION); role-probe retries with backoff.";
+        static final String IRSA_STS_THROTTLED = "STS throttles the account's AssumeRoleWithWebIdentity requests"
+                + " (its quota is shared by every pod and service of the account): look for what else calls STS"
+                + " (CloudTrail's eventSource sts.amazonaws.com), or ask for a higher quota; role-probe backs off to"
+                + " role-probe.backoff.persistent-max at once.";
         static final String IRSA_OTHER = "Check the eks.amazonaws.com/role-arn annotation of the service account and"
                 + " the role's trust policy; role-probe retries with backoff.";
         static final String POD_IDENTITY_TOKEN_FILE = "The EKS Pod Identity webhook mounts the projected token at"

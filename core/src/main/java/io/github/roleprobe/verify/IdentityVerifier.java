@@ -8,7 +8,6 @@ import io.github.roleprobe.credentials.CredentialSource;
 import io.github.roleprobe.credentials.ResolvedCredentials;
 import io.github.roleprobe.diagnosis.CredentialFailure;
 import io.github.roleprobe.diagnosis.CredentialFailureDiagnosis;
-import io.github.roleprobe.diagnosis.FailedComponent;
 import io.github.roleprobe.environment.CredentialInjection;
 import io.github.roleprobe.environment.PodEnvironment;
 import io.github.roleprobe.guard.GuardEvidence;
@@ -161,9 +160,8 @@ public final class IdentityVerifier implements AutoCloseable {
     private int stsFailures;
     private StsCallResult lastStsCall;
     private boolean calledSts;
-    private boolean resolutionFailed;
-    /** The failed resolution was diagnosed as the Pod Identity agent's or a token file's: nothing went to STS. */
-    private boolean resolutionFailedLocally;
+    /** Why this attempt's credential resolution failed, as diagnosed; {@code null} when it did not fail. */
+    private CredentialFailure resolutionFailure;
 
     private IdentityVerifier(Builder b) {
         this.config = Objects.requireNonNull(b.config, "config");
@@ -324,8 +322,7 @@ public final class IdentityVerifier implements AutoCloseable {
         long startNanos = System.nanoTime();
         lastStsCall = null;
         calledSts = false;
-        resolutionFailed = false;
-        resolutionFailedLocally = false;
+        resolutionFailure = null;
         Next next;
         try {
             next = attempt(previous);
@@ -567,7 +564,6 @@ public final class IdentityVerifier implements AutoCloseable {
         try {
             resolved = credentials.resolve();
         } catch (RuntimeException e) {
-            resolutionFailed = true;
             credentials.unpin();
             b.callerArn(null).credentialSource(null).maskedAccessKeyId(null);
             if (notInjected) {
@@ -575,8 +571,7 @@ public final class IdentityVerifier implements AutoCloseable {
                         config.backoffMax());
             }
             CredentialFailure diagnosed = diagnosis.diagnose(e);
-            resolutionFailedLocally = diagnosed.component() == FailedComponent.AGENT
-                    || diagnosed.component() == FailedComponent.TOKEN_FILE;
+            resolutionFailure = diagnosed;
             return new Next(finish(previous, b.state(VerificationState.NO_CREDENTIALS)
                     .reason(diagnosed.reason())
                     .remedy(diagnosed.remedy())), backoffDelay());
@@ -669,7 +664,7 @@ public final class IdentityVerifier implements AutoCloseable {
                 || environment.injection() != CredentialInjection.POD_IDENTITY
                 ? Optional.empty()
                 : caller.filter(c -> expectedRoles.stream().noneMatch(r -> r.accountId().equals(c.accountId())))
-                        .map(c -> "arn:" + c.partition() + ":iam::" + c.accountId() + ":role/" + c.roleName());
+                        .map(AssumedRoleArn::roleArnWithoutPath);
         b.state(VerificationState.WRONG_IDENTITY)
                 .wrongIdentityKind(nodeRole ? WrongIdentityKind.NODE_ROLE : WrongIdentityKind.OTHER)
                 .reason((nodeRole ? "The credentials are the node role " : "The credentials belong to ")
@@ -742,13 +737,18 @@ public final class IdentityVerifier implements AutoCloseable {
         boolean podIdentityChain = !credentials.applicationProvided()
                 && environment.injection() == CredentialInjection.POD_IDENTITY;
         boolean sentToSts = calledSts || environment.irsaPresent()
-                || (resolutionFailed && !podIdentityChain && !resolutionFailedLocally);
+                || (resolutionFailure != null && !podIdentityChain && resolutionFailure.mayHaveCalledSts());
         if (!sentToSts) {
             return backoff.delay(consecutiveFailures++, localBackoffCap);
         }
         consecutiveFailures++;
-        if (calledSts && lastStsCall == StsCallResult.THROTTLED) {
-            // STS says the account's quota is spent: back off as for a persistent failure at once.
+        Optional<StsCallResult> webIdentityAnswer = resolutionFailure == null ? Optional.empty()
+                : resolutionFailure.stsResult();
+        if ((calledSts && lastStsCall == StsCallResult.THROTTLED)
+                || webIdentityAnswer.filter(r -> r == StsCallResult.THROTTLED || r == StsCallResult.UNAVAILABLE)
+                        .isPresent()) {
+            // STS says the account's quota is spent, or the SDK's web identity provider got Throttling or no answer
+            // and already retried it (up to 4 requests in this attempt): back off as for a persistent failure at once.
             stsFailures = Math.max(stsFailures, RoleProbeConfig.PERSISTENT_AFTER_ATTEMPTS);
         }
         return backoff.stsDelay(stsFailures++, config.backoffMax(), RoleProbeConfig.PERSISTENT_AFTER_ATTEMPTS,

@@ -189,6 +189,47 @@ class PersistentFailureBackoffTest {
     }
 
     @Test
+    void anIrsaRoleThatStsThrottlesBacksOffAtOnceAndEachAttemptSendsTheSdksFourRequests() {
+        start(EksPodSimulator.builder().irsa(ORDERS).imds(ImdsMode.ABSENT)
+                .stsFailFirst(10_000, StsFailure.THROTTLING),
+                RoleProbeConfig.builder().roleArns(List.of(ORDERS)).build());
+
+        // Two attempts only: the SDK's web identity provider sleeps between its own retries (its throttling backoff).
+        List<Duration> waits = runAttempts(2);
+
+        // The schedule of throttling from the start (see above): 28 attempts in the first hour.
+        assertThat(waits).containsExactly(Duration.ofSeconds(5), Duration.ofSeconds(10));
+        // The SDK's web identity provider retries Throttling itself, 3 times: 4 requests per attempt.
+        assertThat(pod.counters().stsAssumeRoleWithWebIdentityCalls()).isEqualTo(8);
+        assertThat(pod.counters().stsGetCallerIdentityCalls()).isZero();
+        VerificationSnapshot s = verifier.snapshot();
+        assertThat(s.state()).isEqualTo(VerificationState.NO_CREDENTIALS);
+        assertThat(s.reason()).contains("IRSA's web identity provider could not assume " + ORDERS
+                + " (STS AssumeRoleWithWebIdentity): ", "Rate exceeded");
+        assertThat(s.remedy()).startsWith("STS throttles the account's AssumeRoleWithWebIdentity requests")
+                .contains("role-probe.backoff.persistent-max");
+    }
+
+    @Test
+    void anIrsaRoleWhoseStsAnswers503BacksOffAtOnceWithAtMost28AttemptsOfFourRequestsInTheFirstHour() {
+        start(EksPodSimulator.builder().irsa(ORDERS).imds(ImdsMode.ABSENT)
+                .stsFailFirst(10_000, StsFailure.SERVICE_UNAVAILABLE_503),
+                RoleProbeConfig.builder().roleArns(List.of(ORDERS)).build());
+
+        List<Duration> waits = runAttempts(30);
+
+        assertThat(waits.subList(0, 6)).containsExactly(Duration.ofSeconds(5), Duration.ofSeconds(10),
+                Duration.ofSeconds(20), Duration.ofSeconds(40), Duration.ofSeconds(80), Duration.ofSeconds(150));
+        assertThat(attemptsWithin(waits, HOUR)).isEqualTo(28);
+        // 4 AssumeRoleWithWebIdentity per attempt (the SDK's 3 retries): at most 112 requests in the first hour.
+        assertThat(pod.counters().stsAssumeRoleWithWebIdentityCalls()).isEqualTo(4 * 30);
+        assertThat(pod.counters().stsGetCallerIdentityCalls()).isZero();
+        VerificationSnapshot s = verifier.snapshot();
+        assertThat(s.state()).isEqualTo(VerificationState.NO_CREDENTIALS);
+        assertThat(s.remedy()).startsWith("Check network access to the regional STS endpoint");
+    }
+
+    @Test
     void anIrsaRoleThatIsNotExpectedIsKnownFromTheEnvironmentWithoutAnyStsCall() {
         String billing = "arn:aws:iam::111122223333:role/billing";
         String legacy = "arn:aws:iam::111122223333:role/billing-legacy";

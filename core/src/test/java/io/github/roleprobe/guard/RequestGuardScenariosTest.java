@@ -1,7 +1,9 @@
 package io.github.roleprobe.guard;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.github.roleprobe.config.RoleProbeConfig;
 import io.github.roleprobe.credentials.CredentialSource;
@@ -13,6 +15,7 @@ import io.github.roleprobe.testkit.SimulatedCredentials;
 import io.github.roleprobe.verify.IdentityVerifier;
 import io.github.roleprobe.verify.LoggingListener;
 import io.github.roleprobe.verify.ManualClock;
+import io.github.roleprobe.verify.ManualScheduler;
 import io.github.roleprobe.verify.VerificationListener;
 import io.github.roleprobe.verify.VerificationSnapshot;
 import io.github.roleprobe.verify.VerificationState;
@@ -23,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,6 +34,8 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.InstanceProfileCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -90,6 +96,10 @@ class RequestGuardScenariosTest {
     }
 
     private IdentityVerifier verifier(RoleProbeConfig config, java.time.Clock clock) {
+        return verifier(config, clock, null);
+    }
+
+    private IdentityVerifier verifier(RoleProbeConfig config, java.time.Clock clock, ManualScheduler scheduler) {
         IdentityVerifier.Builder b = IdentityVerifier.builder()
                 .config(config)
                 .environment(PodEnvironment.of(pod.environment()))
@@ -103,6 +113,9 @@ class RequestGuardScenariosTest {
                 });
         if (clock != null) {
             b.clock(clock);
+        }
+        if (scheduler != null) {
+            b.scheduler(scheduler);
         }
         IdentityVerifier verifier = b.build();
         closeables.add(verifier);
@@ -390,5 +403,108 @@ class RequestGuardScenariosTest {
         assertThat(sts.count(RequestIdentity.NODE_ROLE, true)).isEqualTo(3);
         assertThat(sts.count(RequestIdentity.NODE_ROLE, false)).isZero();
         assertThat(verifier.snapshot().credentialSource()).contains(CredentialSource.INSTANCE_PROFILE);
+    }
+
+    private static StaticCredentialsProvider staticProvider(SimulatedCredentials c) {
+        return StaticCredentialsProvider.create(AwsSessionCredentials.create(c.accessKeyId(), c.secretAccessKey(),
+                c.sessionToken()));
+    }
+
+    @Test
+    void enforceWaitsForAnUnknownKeysIdentificationNoLongerThanTheStsTimeoutAndThenRefusesTheRequest()
+            throws Exception {
+        // STS holds every request for a minute; role-probe.sts-timeout is 1 s.
+        start(EksPodSimulator.builder().podIdentity(ORDERS).stsLatency(Duration.ofMinutes(1)));
+        IdentityVerifier verifier = verifier(config().guardMode(GuardMode.ENFORCE).stsTimeout(Duration.ofSeconds(1))
+                .build(), null);
+        StsClient app = appClient(staticProvider(pod.issueCredentials(ORDERS, "unknown-session")));
+
+        // Bounded by the STS timeout, not by STS: the request fails long before STS would have answered.
+        SdkClientException refused = assertTimeoutPreemptively(Duration.ofSeconds(30),
+                () -> catchThrowableOfType(SdkClientException.class, app::getCallerIdentity));
+        visible.add(refused.getMessage());
+        assertThat(refused.getMessage())
+                .startsWith("role-probe (role-probe.guard.mode=enforce) refused to send this sts GetCallerIdentity"
+                        + " request: it is signed as an identity that is not confirmed (STS could not identify it: STS"
+                        + " did not answer within 1000 ms) (credentials from STATIC, access key ASIA…")
+                .contains("), not " + ORDERS + ". Wait for STS to identify the key, or check"
+                        + " role-probe.guard.identifications-per-hour and network access to STS.");
+        // The identification reached STS (and timed out); the application's own request was never sent.
+        assertThat(verifier.snapshot().stsCalls()).isEqualTo(1);
+        assertThat(pod.counters().stsGetCallerIdentityCalls()).isEqualTo(1);
+    }
+
+    @Test
+    void aWrongClientRecoversWhenTheSameClientSignsWithTheExpectedRole() throws Exception {
+        start(EksPodSimulator.builder().podIdentity(ORDERS).associationConsistentAfter(Duration.ofHours(1)));
+        IdentityVerifier verifier = verifier(config().build(), null).start();
+        // One client whose provider the application switches (a provider of its own, wrapping the SDK's providers):
+        // first the instance profile (the node role), then the EKS Pod Identity agent.
+        AtomicReference<AwsCredentialsProvider> current = new AtomicReference<>(
+                InstanceProfileCredentialsProvider.create());
+        StsClient app = appClient(() -> current.get().resolveCredentials());
+
+        assertThat(callerOf(app)).isEqualTo(pod.nodeRoleCallerArn());
+        assertThat(await(verifier, v -> v.state() == VerificationState.WRONG_IDENTITY).wrongIdentityKind())
+                .contains(WrongIdentityKind.NODE_ROLE);
+
+        pod.makeAssociationConsistent();
+        ContainerCredentialsProvider agent = ContainerCredentialsProvider.builder().build();
+        closeables.add(agent);
+        current.set(agent);
+        assertThat(callerOf(app)).startsWith(EksPodSimulator.assumedRoleArn(ORDERS));
+
+        VerificationSnapshot s = await(verifier, v -> v.state() == VerificationState.VERIFIED);
+        assertThat(s.ready()).isTrue();
+        assertThat(s.clients()).singleElement().satisfies(c -> assertThat(c).containsEntry("identity", "expected")
+                .containsEntry("credentialSource", "CONTAINER").doesNotContainKey("wrongSince"));
+    }
+
+    @Test
+    void clientsThatSignedWithTheNodeRoleBeforeAnyVerifierExistedAreRememberedUpTo64() throws Exception {
+        start(EksPodSimulator.builder().podIdentity(ORDERS).associationConsistentAfter(Duration.ofHours(1)));
+        InstanceProfileCredentialsProvider imds = InstanceProfileCredentialsProvider.create();
+        closeables.add(imds);
+        for (int i = 0; i < 70; i++) {
+            callerOf(appClient(imds)); // 70 clients warmed up on the node role, before the verifier exists
+        }
+
+        IdentityVerifier verifier = verifier(config().build(), null);
+
+        VerificationSnapshot s = verifier.snapshot();
+        assertThat(s.state()).isEqualTo(VerificationState.WRONG_IDENTITY);
+        assertThat(s.reason()).contains(" 63 more clients");
+        assertThat(s.clients()).hasSize(RequestGuard.MAX_CLIENTS_IN_DETAILS);
+    }
+
+    @Test
+    void observeQueuesAtMost16UnknownKeysAndIdentifiesTheOthersOnTheirNextRequest() throws Exception {
+        start(EksPodSimulator.builder().podIdentity(ORDERS));
+        ManualClock clock = new ManualClock(Instant.now());
+        ManualScheduler scheduler = new ManualScheduler();
+        IdentityVerifier verifier = verifier(config().build(), clock, scheduler).start();
+        scheduler.runImmediateTasks(); // the first attempt
+        assertThat(verifier.snapshot().state()).isEqualTo(VerificationState.VERIFIED);
+        long attemptCalls = verifier.snapshot().stsCalls();
+
+        List<StsClient> clients = new ArrayList<>();
+        for (int i = 0; i < 18; i++) {
+            clients.add(appClient(staticProvider(pod.issueCredentials("arn:aws:iam::111122223333:role/billing",
+                    "billing-" + i))));
+            callerOf(clients.get(i)); // observe mode: sent; the identification waits for the verifier's thread
+        }
+        assertThat(verifier.snapshot().clients()).filteredOn(c -> "identification queue full".equals(c.get("note")))
+                .hasSize(2);
+
+        scheduler.runImmediateTasks(); // the background identifications: the 16 queued keys
+        assertThat(verifier.snapshot().stsCalls()).isEqualTo(attemptCalls + 16);
+        assertThat(verifier.snapshot().state()).isEqualTo(VerificationState.WRONG_IDENTITY);
+
+        clock.advance(Duration.ofSeconds(2));
+        callerOf(clients.get(16));
+        callerOf(clients.get(17));
+        scheduler.runImmediateTasks();
+        assertThat(verifier.snapshot().stsCalls()).isEqualTo(attemptCalls + 18);
+        assertThat(verifier.snapshot().reason()).contains(" 17 more clients");
     }
 }

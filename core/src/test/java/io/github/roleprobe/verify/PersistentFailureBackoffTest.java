@@ -211,6 +211,25 @@ class PersistentFailureBackoffTest {
     }
 
     @Test
+    void anIrsaChainThatFallsThroughToTheNodeRoleWhileStsThrottlesIsTheWorstCaseOfFourRequestsPerAttempt() {
+        // The chain's web identity provider fails (after its own 4 requests) and IMDS answers: the chain returns the
+        // node role without saying why web identity failed, so the attempt counts as an ordinary failure that sent
+        // requests to STS: persistent after 12 attempts, 40 attempts and so at most 160 requests in the first hour.
+        start(EksPodSimulator.builder().irsa(ORDERS).imds(ImdsMode.NODE_ROLE)
+                .stsFailFirst(4, StsFailure.THROTTLING), // the first attempt's 4 AssumeRoleWithWebIdentity
+                RoleProbeConfig.builder().roleArns(List.of(ORDERS)).build());
+
+        List<Duration> waits = new ArrayList<>(runAttempts(1));
+        pod.stsFailNext(4, StsFailure.THROTTLING); // the second attempt's
+        waits.addAll(runAttempts(1));
+
+        assertThat(waits).containsExactly(Duration.ZERO, Duration.ZERO);
+        assertThat(verifier.snapshot().wrongIdentityKind()).contains(WrongIdentityKind.NODE_ROLE);
+        assertThat(pod.counters().stsAssumeRoleWithWebIdentityCalls()).isEqualTo(8);
+        assertThat(pod.counters().stsGetCallerIdentityCalls()).isEqualTo(1); // the node role's key, once
+    }
+
+    @Test
     void anIrsaRoleWhoseStsAnswers503BacksOffAtOnceWithAtMost28AttemptsOfFourRequestsInTheFirstHour() {
         start(EksPodSimulator.builder().irsa(ORDERS).imds(ImdsMode.ABSENT)
                 .stsFailFirst(10_000, StsFailure.SERVICE_UNAVAILABLE_503),

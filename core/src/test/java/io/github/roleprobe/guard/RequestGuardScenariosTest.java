@@ -9,13 +9,12 @@ import io.github.roleprobe.config.RoleProbeConfig;
 import io.github.roleprobe.credentials.CredentialSource;
 import io.github.roleprobe.environment.PodEnvironment;
 import io.github.roleprobe.testkit.EksPodSimulator;
-import io.github.roleprobe.verify.StsCallAccounting;
-import io.github.roleprobe.testkit.LogCapture;
 import io.github.roleprobe.testkit.SimulatedCredentials;
 import io.github.roleprobe.verify.IdentityVerifier;
 import io.github.roleprobe.verify.LoggingListener;
 import io.github.roleprobe.verify.ManualClock;
 import io.github.roleprobe.verify.ManualScheduler;
+import io.github.roleprobe.verify.PodScenario;
 import io.github.roleprobe.verify.VerificationListener;
 import io.github.roleprobe.verify.VerificationSnapshot;
 import io.github.roleprobe.verify.VerificationState;
@@ -25,11 +24,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -52,38 +49,16 @@ class RequestGuardScenariosTest {
     private static final String REPORTS = "arn:aws:iam::444455556666:role/reports-reader";
     private static final Duration WAIT = Duration.ofSeconds(20);
 
-    private final List<AutoCloseable> closeables = new ArrayList<>();
-    private final List<String> visible = new CopyOnWriteArrayList<>();
-    private LogCapture logs;
+    private final PodScenario scenario = new PodScenario();
     private EksPodSimulator pod;
-
-    @BeforeEach
-    void captureLogs() {
-        logs = LogCapture.start();
-    }
 
     @AfterEach
     void noSecretLeftAndEverythingIsClosed() throws Exception {
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            closeables.get(i).close();
-        }
-        if (pod != null) {
-            StsCallAccounting.assertCountsMatch(pod, closeables);
-        }
-        if (pod != null) {
-            List<String> all = new ArrayList<>(logs.lines());
-            all.addAll(visible);
-            for (String secret : pod.issuedSecrets()) {
-                assertThat(all).noneMatch(line -> line.contains(secret));
-            }
-        }
-        logs.close();
+        scenario.close();
     }
 
     private EksPodSimulator start(EksPodSimulator.Builder builder) {
-        pod = builder.start();
-        closeables.add(pod);
-        pod.applySystemProperties();
+        pod = scenario.startPod(builder);
         return pod;
     }
 
@@ -107,8 +82,8 @@ class RequestGuardScenariosTest {
                 .listener(new VerificationListener() {
                     @Override
                     public void stateChanged(VerificationSnapshot previous, VerificationSnapshot current) {
-                        visible.add(current.toString());
-                        visible.add(current.details().toString());
+                        scenario.visible(current.toString());
+                        scenario.visible(current.details().toString());
                     }
                 });
         if (clock != null) {
@@ -118,21 +93,21 @@ class RequestGuardScenariosTest {
             b.scheduler(scheduler);
         }
         IdentityVerifier verifier = b.build();
-        closeables.add(verifier);
+        scenario.add(verifier);
         return verifier;
     }
 
     /** An application client as applications build it: no credentials provider, so a default chain of its own. */
     private StsClient appClient() {
         StsClient client = StsClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build();
-        closeables.add(client);
+        scenario.add(client);
         return client;
     }
 
     private StsClient appClient(AwsCredentialsProvider provider) {
         StsClient client = StsClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder())
                 .credentialsProvider(provider).build();
-        closeables.add(client);
+        scenario.add(client);
         return client;
     }
 
@@ -151,7 +126,7 @@ class RequestGuardScenariosTest {
 
     private String callerOf(StsClient client) {
         String arn = client.getCallerIdentity().arn();
-        visible.add(arn);
+        scenario.visible(arn);
         return arn;
     }
 
@@ -242,7 +217,7 @@ class RequestGuardScenariosTest {
 
         assertThatThrownBy(stuck::getCallerIdentity)
                 .isInstanceOf(SdkClientException.class)
-                .satisfies(e -> visible.add(e.getMessage()))
+                .satisfies(e -> scenario.visible(e.getMessage()))
                 .hasMessageContaining("role-probe (role-probe.guard.mode=enforce) refused to send this sts"
                         + " GetCallerIdentity request: it is signed as the node role")
                 .hasMessageContaining("credentials from INSTANCE_PROFILE")
@@ -422,7 +397,7 @@ class RequestGuardScenariosTest {
         // Bounded by the STS timeout, not by STS: the request fails long before STS would have answered.
         SdkClientException refused = assertTimeoutPreemptively(Duration.ofSeconds(30),
                 () -> catchThrowableOfType(SdkClientException.class, app::getCallerIdentity));
-        visible.add(refused.getMessage());
+        scenario.visible(refused.getMessage());
         assertThat(refused.getMessage())
                 .startsWith("role-probe (role-probe.guard.mode=enforce) refused to send this sts GetCallerIdentity"
                         + " request: it is signed as an identity that is not confirmed (STS could not identify it: STS"
@@ -450,7 +425,7 @@ class RequestGuardScenariosTest {
 
         pod.makeAssociationConsistent();
         ContainerCredentialsProvider agent = ContainerCredentialsProvider.builder().build();
-        closeables.add(agent);
+        scenario.add(agent);
         current.set(agent);
         assertThat(callerOf(app)).startsWith(EksPodSimulator.assumedRoleArn(ORDERS));
 
@@ -464,7 +439,7 @@ class RequestGuardScenariosTest {
     void clientsThatSignedWithTheNodeRoleBeforeAnyVerifierExistedAreRememberedUpTo64() throws Exception {
         start(EksPodSimulator.builder().podIdentity(ORDERS).associationConsistentAfter(Duration.ofHours(1)));
         InstanceProfileCredentialsProvider imds = InstanceProfileCredentialsProvider.create();
-        closeables.add(imds);
+        scenario.add(imds);
         for (int i = 0; i < 70; i++) {
             callerOf(appClient(imds)); // 70 clients warmed up on the node role, before the verifier exists
         }

@@ -8,14 +8,12 @@ import io.github.roleprobe.credentials.ApplicationCredentials;
 import io.github.roleprobe.environment.PodEnvironment;
 import io.github.roleprobe.testkit.EksPodSimulator;
 import io.github.roleprobe.testkit.ImdsMode;
-import io.github.roleprobe.testkit.LogCapture;
 import io.github.roleprobe.testkit.StsFailure;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 
@@ -30,31 +28,14 @@ class PersistentFailureBackoffTest {
     private static final String ORDERS = "arn:aws:iam::111122223333:role/orders";
     private static final Duration HOUR = Duration.ofHours(1);
 
-    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final PodScenario scenario = new PodScenario();
     private final SteppingScheduler scheduler = new SteppingScheduler();
-    private LogCapture logs;
     private EksPodSimulator pod;
     private IdentityVerifier verifier;
 
-    @BeforeEach
-    void captureLogs() {
-        logs = LogCapture.start();
-    }
-
     @AfterEach
     void noSecretWasLoggedAndEverythingIsClosed() throws Exception {
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            closeables.get(i).close();
-        }
-        if (pod != null) {
-            StsCallAccounting.assertCountsMatch(pod, closeables);
-        }
-        if (pod != null) {
-            for (String secret : pod.issuedSecrets()) {
-                assertThat(logs.lines()).noneMatch(line -> line.contains(secret));
-            }
-        }
-        logs.close();
+        scenario.close();
     }
 
     private void start(EksPodSimulator.Builder builder, RoleProbeConfig config) {
@@ -66,9 +47,7 @@ class PersistentFailureBackoffTest {
      *     Micronaut AWS do) instead of building its own
      */
     private void start(EksPodSimulator.Builder builder, RoleProbeConfig config, boolean applicationChain) {
-        pod = builder.start();
-        closeables.add(pod);
-        pod.applySystemProperties();
+        pod = scenario.startPod(builder);
         IdentityVerifier.Builder verifierBuilder = IdentityVerifier.builder()
                 .config(config)
                 .environment(PodEnvironment.of(pod.environment()))
@@ -77,11 +56,11 @@ class PersistentFailureBackoffTest {
                 .listener(new LoggingListener());
         if (applicationChain) {
             DefaultCredentialsProvider chain = DefaultCredentialsProvider.builder().build();
-            closeables.add(chain);
+            scenario.add(chain);
             verifierBuilder.credentials(ApplicationCredentials.of(chain));
         }
         verifier = verifierBuilder.build();
-        closeables.add(verifier);
+        scenario.add(verifier);
         verifier.start();
     }
 

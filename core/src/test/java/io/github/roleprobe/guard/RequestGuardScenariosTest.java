@@ -407,6 +407,11 @@ class RequestGuardScenariosTest {
         // The identification reached STS (and timed out); the application's own request was never sent.
         assertThat(verifier.snapshot().stsCalls()).isEqualTo(1);
         assertThat(pod.counters().stsGetCallerIdentityCalls()).isEqualTo(1);
+        // The next request tries again, with the same bound.
+        assertTimeoutPreemptively(Duration.ofSeconds(30),
+                () -> catchThrowableOfType(SdkClientException.class, app::getCallerIdentity));
+        assertThat(verifier.snapshot().stsCalls()).isEqualTo(2);
+        assertThat(pod.counters().stsGetCallerIdentityCalls()).isEqualTo(2);
     }
 
     @Test

@@ -54,8 +54,20 @@ public final class Kit {
         }
     }
 
-    /** @return the overlays (directories under {@code <app>/overlays/}) */
+    /** The kit's directory of role-probe as a sidecar next to a non-JVM app: {@value}. */
+    public static final String SIDECAR = "sidecar";
+
+    /** @return the overlays of the JVM samples (directories under {@code <app>/overlays/}), not the sidecar's */
     public static List<Path> overlays() {
+        return allOverlays().stream().filter(p -> !p.getName(0).toString().equals(SIDECAR)).toList();
+    }
+
+    /** @return the overlays of role-probe as a sidecar (directories under {@code sidecar/overlays/}) */
+    public static List<Path> sidecarOverlays() {
+        return allOverlays().stream().filter(p -> p.getName(0).toString().equals(SIDECAR)).toList();
+    }
+
+    private static List<Path> allOverlays() {
         return kustomizations().stream().filter(p -> p.getNameCount() == 3 && p.getName(1).toString().equals("overlays"))
                 .toList();
     }

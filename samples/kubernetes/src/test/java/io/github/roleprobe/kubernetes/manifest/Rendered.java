@@ -62,10 +62,31 @@ public record Rendered(Path dir, List<JsonNode> objects) {
         throw new AssertionError(dir + ": the Deployment has no container named " + APP_CONTAINER);
     }
 
+    /**
+     * @param name an init container's name
+     * @return the Deployment's init container of that name
+     */
+    public JsonNode initContainer(String name) {
+        for (JsonNode c : deployment().path("spec").path("template").path("spec").path("initContainers")) {
+            if (name.equals(c.path("name").asString(""))) {
+                return c;
+            }
+        }
+        throw new AssertionError(dir + ": the Deployment has no init container named " + name);
+    }
+
     /** @return the app container's literal env values, in order (valueFrom entries are not simulated) */
     public Map<String, String> appEnv() {
+        return env(appContainer());
+    }
+
+    /**
+     * @param container a container of the Deployment
+     * @return its literal env values, in order (valueFrom entries are not simulated)
+     */
+    public static Map<String, String> env(JsonNode container) {
         Map<String, String> env = new LinkedHashMap<>();
-        for (JsonNode e : appContainer().path("env")) {
+        for (JsonNode e : container.path("env")) {
             if (e.has("valueFrom")) {
                 throw new AssertionError("env " + e.path("name").asString() + " uses valueFrom: not simulated");
             }
@@ -90,12 +111,20 @@ public record Rendered(Path dir, List<JsonNode> objects) {
     }
 
     private ProbeSpec probe(String field) {
-        JsonNode c = appContainer();
-        JsonNode p = c.path(field);
+        return probe(appContainer(), field);
+    }
+
+    /**
+     * @param container a container of the Deployment
+     * @param field {@code startupProbe}, {@code livenessProbe} or {@code readinessProbe}
+     * @return that probe of the container
+     */
+    public ProbeSpec probe(JsonNode container, String field) {
+        JsonNode p = container.path(field);
         if (p.isMissingNode()) {
-            throw new AssertionError(dir + ": the app container has no " + field);
+            throw new AssertionError(dir + ": container " + container.path("name").asString("?") + " has no " + field);
         }
-        return ProbeSpec.of(p, c);
+        return ProbeSpec.of(p, container);
     }
 
     /** @return the PodIdentityAssociation, if the overlay has one */

@@ -1,0 +1,71 @@
+package io.github.roleprobe.sidecar;
+
+import io.github.roleprobe.verify.AttemptReport;
+import io.github.roleprobe.verify.IdentityVerifier;
+import io.github.roleprobe.verify.VerificationListener;
+import io.github.roleprobe.verify.VerificationSnapshot;
+import io.github.roleprobe.verify.VerificationState;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code role-probe wait}: runs the verifier until the first {@code VERIFIED} (exit 0) or until {@code --timeout}
+ * (exit with the code of the state then, {@link ExitCodes}), and prints the outcome: the caller ARN, or the state,
+ * reason and remedy. For a classic init container, before Kubernetes 1.29's native sidecars. SIGTERM while waiting
+ * closes the verifier and prints the state reached; the JVM exits with 143.
+ */
+@Command(name = "wait", mixinStandardHelpOptions = true,
+        description = "Exit 0 once the identity is verified; after --timeout exit with the state's code.")
+final class WaitCommand extends SidecarCommand {
+
+    @Option(names = "--timeout", defaultValue = "120s", converter = TimeoutConverter.class,
+            description = "How long to wait for VERIFIED, e.g. 120s, 5m, PT2M (default ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    WaitCommand(PrintStream out, PrintStream err) {
+        super(out, err);
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        CountDownLatch verified = new CountDownLatch(1);
+        IdentityVerifier verifier = verifier(config -> SidecarVerifier.create(config, new VerificationListener() {
+            @Override
+            public void attemptFinished(AttemptReport report) {
+                if (report.current().state() == VerificationState.VERIFIED) {
+                    verified.countDown();
+                }
+            }
+        }));
+        if (verifier == null) {
+            return ExitCodes.USAGE;
+        }
+        Thread hook = new Thread(() -> {
+            verifier.close();
+            out.println("role-probe wait: stopped before verification, " + outcome(verifier.snapshot()));
+            out.flush();
+        }, "role-probe-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        verifier.start();
+        boolean done = verified.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        VerificationSnapshot s = verifier.snapshot();
+        Runtime.getRuntime().removeShutdownHook(hook);
+        verifier.close();
+        if (done || s.ready()) {
+            out.println("role-probe wait: VERIFIED as " + s.callerArn().orElse("?")
+                    + s.credentialSource().map(c -> " (credentials from " + c + ")").orElse(""));
+            return ExitCodes.VERIFIED;
+        }
+        out.println("role-probe wait: not verified within " + timeout.toMillis() + " ms, " + outcome(s));
+        return ExitCodes.of(s.state());
+    }
+
+    private static String outcome(VerificationSnapshot s) {
+        return s.state() + s.wrongIdentityKind().map(k -> "/" + k).orElse("") + ": " + s.reason()
+                + System.lineSeparator() + "Remedy: " + s.remedy();
+    }
+}

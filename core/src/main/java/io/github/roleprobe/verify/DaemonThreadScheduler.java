@@ -16,9 +16,9 @@ final class DaemonThreadScheduler implements VerifierScheduler {
     /** The threads the executor made: joined on shutdown, so that none is alive once it returns {@code true}. */
     private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
 
-    DaemonThreadScheduler() {
+    DaemonThreadScheduler(String threadName) {
         executor = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, IdentityVerifier.THREAD_NAME);
+            Thread t = new Thread(r, threadName);
             t.setDaemon(true);
             threads.add(t);
             return t;

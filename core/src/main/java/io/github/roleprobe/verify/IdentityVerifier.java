@@ -140,6 +140,8 @@ public final class IdentityVerifier implements AutoCloseable {
     private final RequestGuard guard;
     private final AtomicLong stsCallCount = new AtomicLong();
     private final AtomicBoolean backgroundScheduled = new AtomicBoolean();
+    /** A note another component adds to the reason of one state ({@link #note}); {@code null}: none. */
+    private volatile StateNote note;
 
     private final Object lock = new Object();
     private final Object publishLock = new Object();
@@ -418,8 +420,13 @@ public final class IdentityVerifier implements AutoCloseable {
                 deadline = null;
             }
             Instant firstVerified = previous.firstVerified().orElse(draft.ready() ? now : null);
-            VerificationSnapshot published = draft.toBuilder().stateSince(since).livenessDeadline(deadline)
-                    .firstVerified(firstVerified).build();
+            VerificationSnapshot.Builder out = draft.toBuilder().stateSince(since).livenessDeadline(deadline)
+                    .firstVerified(firstVerified);
+            StateNote n = note;
+            if (n != null && n.state() == draft.state()) {
+                out.reason(draft.reason() + " " + n.text());
+            }
+            VerificationSnapshot published = out.build();
             snapshot = published;
             return published;
         }
@@ -771,6 +778,27 @@ public final class IdentityVerifier implements AutoCloseable {
     }
 
     /**
+     * Adds a note to the reason of one state, or removes it: while the published state is {@code state}, its reason is
+     * the verifier's own reason, a space, and {@code text}. For a component that acts on the state and must say what
+     * it does or why it stopped (role-probe-heal's self-eviction of a {@code NOT_INJECTED} pod). The note is published
+     * at once (probes see it) and logged by {@link LoggingListener} with the next attempt; it does not change the
+     * state, so no {@link VerificationListener#stateChanged} follows. Keep {@code text} the same from call to call
+     * while nothing changed (no times or counts that move), as reasons are. Thread-safe.
+     *
+     * @param state the state whose reason shows the note
+     * @param text one or more sentences, without secrets; {@code null} or empty removes the note
+     */
+    public void note(VerificationState state, String text) {
+        Objects.requireNonNull(state, "state");
+        note = text == null || text.isEmpty() ? null : new StateNote(state, text);
+        publish();
+    }
+
+    /** A note shown after the reason of {@code state}. */
+    private record StateNote(VerificationState state, String text) {
+    }
+
+    /**
      * Returns how many STS {@code GetCallerIdentity} requests this verifier has sent: its attempts' and its request
      * guard's identifications, each counted once it was sent (an attempt that sent nothing, for want of a region say,
      * counts nothing). The snapshot's {@link VerificationSnapshot#stsCalls()} is this count at its publication. Its
@@ -905,7 +933,15 @@ public final class IdentityVerifier implements AutoCloseable {
          *     {@code AWS_ROLE_ARN} holds a malformed ARN
          */
         public IdentityVerifier build() {
-            return new IdentityVerifier(this);
+            IdentityVerifier verifier = new IdentityVerifier(this);
+            for (VerificationListener listener : verifier.listeners) {
+                try {
+                    listener.attached(verifier);
+                } catch (RuntimeException e) {
+                    LOG.warn("role-probe listener {} failed: {}", listener.getClass().getName(), e.getClass().getName());
+                }
+            }
+            return verifier;
         }
     }
 }

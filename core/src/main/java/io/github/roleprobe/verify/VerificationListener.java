@@ -12,6 +12,17 @@ import io.github.roleprobe.sts.StsCallResult;
 public interface VerificationListener {
 
     /**
+     * Called once, by {@link IdentityVerifier.Builder#build()}, with the verifier this listener was registered with,
+     * before its first attempt: a listener that acts on the state (role-probe-heal's self-eviction) keeps it to read
+     * {@link IdentityVerifier#snapshot()} and to add a note with {@link IdentityVerifier#note}. Runs on the thread that
+     * builds the verifier; must not start the verifier nor throw (an exception is logged and ignored).
+     *
+     * @param verifier the verifier, built and not started
+     */
+    default void attached(IdentityVerifier verifier) {
+    }
+
+    /**
      * Called after every finished attempt.
      *
      * @param report the snapshots before and after, the attempt's duration and its STS call result

@@ -45,6 +45,17 @@ public interface VerifierScheduler {
      * @return a new scheduler
      */
     static VerifierScheduler daemonThread() {
-        return new DaemonThreadScheduler();
+        return new DaemonThreadScheduler(IdentityVerifier.THREAD_NAME);
+    }
+
+    /**
+     * Returns a scheduler with one daemon thread of the given name, started lazily with the first task, for a
+     * component that works next to the verifier on a thread of its own (role-probe-heal's {@code role-probe-heal}).
+     *
+     * @param threadName the thread's name
+     * @return a new scheduler
+     */
+    static VerifierScheduler daemonThread(String threadName) {
+        return new DaemonThreadScheduler(threadName);
     }
 }

@@ -88,6 +88,7 @@ public class RoleProbeConfiguration implements Toggleable {
     private Duration applicationStartTimeout = DEFAULT_APPLICATION_START_TIMEOUT;
     private BackoffConfiguration backoff = new BackoffConfiguration();
     private GuardConfiguration guard = new GuardConfiguration();
+    private HealConfiguration heal = new HealConfiguration();
 
     /** Creates the settings with their defaults, for use outside Micronaut; checks nothing. */
     public RoleProbeConfiguration() {
@@ -273,6 +274,20 @@ public class RoleProbeConfiguration implements Toggleable {
      */
     public void setGuard(GuardConfiguration guard) {
         this.guard = guard != null ? guard : new GuardConfiguration();
+    }
+
+    /** @return the self-eviction settings ({@code role-probe.heal.*}); never {@code null} */
+    public HealConfiguration getHeal() {
+        return heal;
+    }
+
+    /**
+     * Sets the self-eviction settings. Micronaut injects the bound {@code role-probe.heal.*} values here.
+     *
+     * @param heal the self-eviction settings; {@code null} restores the defaults
+     */
+    public void setHeal(HealConfiguration heal) {
+        this.heal = heal != null ? heal : new HealConfiguration();
     }
 
     /**
@@ -502,6 +517,99 @@ public class RoleProbeConfiguration implements Toggleable {
          */
         public void setIdentificationsPerHour(int identificationsPerHour) {
             this.identificationsPerHour = identificationsPerHour;
+        }
+    }
+    /**
+     * Binds {@code role-probe.heal.*}: the opt-in self-eviction of a pod that stays {@code NOT_INJECTED}
+     * (role-probe-heal's {@code io.github.roleprobe.heal.SelfEviction}, created by {@link RoleProbeHealFactory}, which
+     * validates these values with core's message). Defaults are role-probe-heal's, which the tests compare. Mutable
+     * while Micronaut binds it, then only read.
+     */
+    @ConfigurationProperties(HealConfiguration.PREFIX)
+    @Introspected
+    public static class HealConfiguration {
+
+        /** The prefix of these settings, relative to {@code role-probe}: {@value}. */
+        public static final String PREFIX = "heal";
+
+        private boolean evictNotInjected;
+        private Duration after = Duration.ofSeconds(30);
+        private int maxEvictions = 3;
+        private Duration window = Duration.ofHours(1);
+
+        /** Creates the settings with their defaults, for use outside Micronaut; checks nothing. */
+        public HealConfiguration() {
+        }
+
+        /**
+         * Micronaut's constructor: checks that every typed {@code role-probe.*} value converts before any is bound.
+         *
+         * @param environment the application's environment
+         * @throws InvalidSettingException when a value does not convert (see {@link SettingsConversionCheck#check})
+         */
+        @Inject
+        HealConfiguration(Environment environment) {
+            SettingsConversionCheck.check(environment);
+        }
+
+        /** @return whether a pod that stays NOT_INJECTED evicts itself */
+        public boolean isEvictNotInjected() {
+            return evictNotInjected;
+        }
+
+        /**
+         * Sets whether a pod that stays {@code NOT_INJECTED} asks the Kubernetes Eviction API (policy/v1, which honours
+         * PodDisruptionBudgets) to evict itself, so that its ReplicaSet creates a new pod that the EKS webhook admits
+         * again. Needs {@code io.github.roleprobe:role-probe-heal} and the kit's self-eviction RBAC. Default: false.
+         *
+         * @param evictNotInjected {@code true} to turn it on
+         */
+        public void setEvictNotInjected(boolean evictNotInjected) {
+            this.evictNotInjected = evictNotInjected;
+        }
+
+        /** @return how long NOT_INJECTED lasts before the pod evicts itself */
+        public Duration getAfter() {
+            return after;
+        }
+
+        /**
+         * Sets how long {@code NOT_INJECTED} lasts before the pod evicts itself (jittered up to a quarter more).
+         * Default value: 30 seconds.
+         *
+         * @param after a positive duration
+         */
+        public void setAfter(Duration after) {
+            this.after = after;
+        }
+
+        /** @return the most self-evictions per owner within the window */
+        public int getMaxEvictions() {
+            return maxEvictions;
+        }
+
+        /**
+         * Sets the most pods of one owner (ReplicaSet) that evict themselves within the window, counted by the
+         * {@code RoleProbeSelfEviction} Events they record. Default value: 3.
+         *
+         * @param maxEvictions 1 or more
+         */
+        public void setMaxEvictions(int maxEvictions) {
+            this.maxEvictions = maxEvictions;
+        }
+
+        /** @return the window of max-evictions */
+        public Duration getWindow() {
+            return window;
+        }
+
+        /**
+         * Sets the window in which the self-evictions of one owner are counted. Default value: 1 hour.
+         *
+         * @param window a positive duration
+         */
+        public void setWindow(Duration window) {
+            this.window = window;
         }
     }
 }

@@ -331,7 +331,8 @@ class RoleProbeConfigurationTest {
                         "role-probe.liveness-grace", "role-probe.sts-timeout", "role-probe.application-start-timeout",
                         "role-probe.backoff.initial", "role-probe.backoff.max", "role-probe.backoff.local-max",
                         "role-probe.backoff.persistent-max", "role-probe.guard.identifications-per-hour",
-                        "role-probe.metrics.enabled");
+                        "role-probe.metrics.enabled", "role-probe.heal.evict-not-injected", "role-probe.heal.after",
+                        "role-probe.heal.max-evictions", "role-probe.heal.window");
         for (SettingsConversionCheck.TypedSetting setting : SettingsConversionCheck.settings()) {
             Map<String, Object> properties = new java.util.HashMap<>(Map.of("role-probe.enabled", "false"));
             properties.put(setting.key(), "not-a-value");

@@ -101,6 +101,9 @@ public class RoleProbeProperties {
     /** What the request guard does with the requests that the application's own AWS SDK clients sign. */
     private final Guard guard = new Guard();
 
+    /** Self-eviction of a pod that stays NOT_INJECTED (needs role-probe-heal on the class path). */
+    private final Heal heal = new Heal();
+
     /** @return whether role-probe is enabled */
     public boolean isEnabled() {
         return enabled;
@@ -189,6 +192,11 @@ public class RoleProbeProperties {
     /** @return the request guard settings ({@code role-probe.guard.*}); never {@code null} */
     public Guard getGuard() {
         return guard;
+    }
+
+    /** @return the self-eviction settings ({@code role-probe.heal.*}); never {@code null} */
+    public Heal getHeal() {
+        return heal;
     }
 
     /**
@@ -360,6 +368,72 @@ public class RoleProbeProperties {
          */
         public void setIdentificationsPerHour(int identificationsPerHour) {
             this.identificationsPerHour = identificationsPerHour;
+        }
+    }
+    /**
+     * Binds {@code role-probe.heal.*}: the opt-in self-eviction of a pod that stays NOT_INJECTED (role-probe-heal's
+     * {@code io.github.roleprobe.heal.SelfEviction}). Validated by {@link RoleProbeHealAutoConfiguration} with core's
+     * message when self-eviction is on. Mutable while Spring Boot binds it, then only read.
+     */
+    public static class Heal {
+
+        /**
+         * Whether a pod that stays NOT_INJECTED asks the Kubernetes Eviction API (policy/v1, which honours
+         * PodDisruptionBudgets) to evict itself, so that its ReplicaSet creates a new pod that the EKS webhook admits
+         * again. Needs io.github.roleprobe:role-probe-heal on the class path and the kit's self-eviction RBAC.
+         */
+        private boolean evictNotInjected;
+
+        /** How long NOT_INJECTED lasts before the pod evicts itself (jittered up to a quarter more). */
+        private Duration after = Duration.ofSeconds(30);
+
+        /**
+         * At most this many pods of one owner (ReplicaSet) evict themselves within the window, counted by the
+         * RoleProbeSelfEviction Events they record; past it a pod stays NOT_INJECTED and its reason says why.
+         */
+        private int maxEvictions = 3;
+
+        /** The window in which max-evictions self-evictions of one owner are counted. */
+        private Duration window = Duration.ofHours(1);
+
+        /** @return whether self-eviction is on */
+        public boolean isEvictNotInjected() {
+            return evictNotInjected;
+        }
+
+        /** @param evictNotInjected whether self-eviction is on */
+        public void setEvictNotInjected(boolean evictNotInjected) {
+            this.evictNotInjected = evictNotInjected;
+        }
+
+        /** @return the delay before the self-eviction */
+        public Duration getAfter() {
+            return after;
+        }
+
+        /** @param after the delay before the self-eviction; validated when self-eviction is on */
+        public void setAfter(Duration after) {
+            this.after = after;
+        }
+
+        /** @return the most self-evictions per owner within the window */
+        public int getMaxEvictions() {
+            return maxEvictions;
+        }
+
+        /** @param maxEvictions the most self-evictions per owner within the window; validated when on */
+        public void setMaxEvictions(int maxEvictions) {
+            this.maxEvictions = maxEvictions;
+        }
+
+        /** @return the window of max-evictions */
+        public Duration getWindow() {
+            return window;
+        }
+
+        /** @param window the window of max-evictions; validated when self-eviction is on */
+        public void setWindow(Duration window) {
+            this.window = window;
         }
     }
 }

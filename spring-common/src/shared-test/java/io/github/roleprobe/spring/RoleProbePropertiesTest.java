@@ -3,6 +3,7 @@ package io.github.roleprobe.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.jayway.jsonpath.JsonPath;
+import io.github.roleprobe.heal.SelfEvictionConfig;
 import io.github.roleprobe.config.InvalidSettingException;
 import io.github.roleprobe.config.RoleProbeConfig;
 import io.github.roleprobe.guard.GuardMode;
@@ -199,12 +200,18 @@ class RoleProbePropertiesTest {
                 Map.entry("role-probe.sts-timeout", "5s"),
                 Map.entry("role-probe.metrics.enabled", "true"),
                 Map.entry("role-probe.guard.mode", "observe"),
-                Map.entry("role-probe.guard.identifications-per-hour", "20"));
+                Map.entry("role-probe.guard.identifications-per-hour", "20"),
+                Map.entry("role-probe.heal.evict-not-injected", "false"),
+                Map.entry("role-probe.heal.after", "30s"),
+                Map.entry("role-probe.heal.max-evictions", "3"),
+                Map.entry("role-probe.heal.window", "1h"));
         List<String> keys = List.of("role-probe.enabled", "role-probe.role-arns", "role-probe.region",
                 "role-probe.sts-endpoint", "role-probe.backoff.initial", "role-probe.backoff.max",
                 "role-probe.backoff.local-max", "role-probe.backoff.persistent-max", "role-probe.refresh-interval", "role-probe.max-age", "role-probe.liveness-grace",
                 "role-probe.sts-timeout", "role-probe.metrics.enabled", "role-probe.guard.mode",
-                "role-probe.guard.allowed-role-arns", "role-probe.guard.identifications-per-hour");
+                "role-probe.guard.allowed-role-arns", "role-probe.guard.identifications-per-hour",
+                "role-probe.heal.evict-not-injected", "role-probe.heal.after", "role-probe.heal.max-evictions",
+                "role-probe.heal.window");
         for (String key : keys) {
             List<Map<String, Object>> entries = JsonPath.read(metadata, "$.properties[?(@.name == '" + key + "')]");
             assertThat(entries).as(key).hasSize(1);
@@ -221,6 +228,12 @@ class RoleProbePropertiesTest {
         assertThat(Duration.ofMinutes(1)).isEqualTo(RoleProbeConfig.DEFAULT_REFRESH_INTERVAL);
         assertThat(Duration.ofMinutes(20)).isEqualTo(RoleProbeConfig.DEFAULT_MAX_AGE);
         assertThat(Duration.ofSeconds(60)).isEqualTo(RoleProbeConfig.DEFAULT_LIVENESS_GRACE);
+        // ... and role-probe-heal's, also the ones RoleProbeProperties.Heal binds by default.
+        RoleProbeProperties.Heal heal = new RoleProbeProperties().getHeal();
+        assertThat(Duration.ofSeconds(30)).isEqualTo(SelfEvictionConfig.DEFAULT_AFTER).isEqualTo(heal.getAfter());
+        assertThat(Duration.ofHours(1)).isEqualTo(SelfEvictionConfig.DEFAULT_WINDOW).isEqualTo(heal.getWindow());
+        assertThat(heal.getMaxEvictions()).isEqualTo(SelfEvictionConfig.DEFAULT_MAX_EVICTIONS).isEqualTo(3);
+        assertThat(heal.isEvictNotInjected()).isFalse();
         List<String> regionHints = JsonPath.read(metadata, "$.hints[?(@.name == 'role-probe.region')].values[*].value");
         assertThat(regionHints).contains("eu-west-1", "us-east-1");
         assertThat(RoleProbeConfig.DEFAULT_GUARD_MODE.configValue()).isEqualTo("observe");

@@ -63,8 +63,11 @@ public final class SidecarFootprint {
             archive(sim, dir, jsa);
             System.out.println(row("jvm.flags + AppCDS archive (" + Files.size(jsa) / (1024 * 1024) + " MiB)",
                     startTimes(sim, dir, starts, List.of("-XX:SharedArchiveFile=" + jsa))));
+            System.out.println(row("jvm.flags + AppCDS archive + -Xint (interpreter only: no compiler threads or code)",
+                    startTimes(sim, dir, starts, List.of("-XX:SharedArchiveFile=" + jsa, "-Xint"))));
             System.out.println();
             steadyState(sim, dir, seconds, List.of("-XX:SharedArchiveFile=" + jsa));
+            steadyState(sim, dir, seconds, List.of("-XX:SharedArchiveFile=" + jsa, "-Xint"));
         }
     }
 
@@ -157,7 +160,7 @@ public final class SidecarFootprint {
             }
             long after = rssKib(p.pid());
             String hwm = line(p.pid(), "VmHWM:");
-            System.out.println("Steady state, " + seconds + " s standing in for an hour: RSS " + atStart / 1024
+            System.out.println("Steady state (" + String.join(" ", extraFlags).replaceAll("=\\S*/", "=") + "), " + seconds + " s standing in for an hour: RSS " + atStart / 1024
                     + " MiB after start, " + after / 1024 + " MiB after (peak " + hwm + "); " + tick
                     + " readiness probes (" + notReady + " not 200), STS GetCallerIdentity calls "
                     + (sim.counters().stsGetCallerIdentityCalls() - stsBefore) + ", agent requests "

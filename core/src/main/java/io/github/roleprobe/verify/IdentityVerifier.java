@@ -64,12 +64,21 @@ import org.slf4j.LoggerFactory;
  *             Spring Cloud AWS or Micronaut AWS, whose container provider got no answer).</li>
  *       </ul>
  *       Both caps share one retry counter, reset when verified. Failures that send requests to STS and persist
- *       ({@value RoleProbeConfig#PERSISTENT_AFTER_ATTEMPTS} failed attempts in a row, or at once after STS answered
- *       {@code Throttling}) grow the ceiling further, doubling from {@code backoff.max} up to
+ *       ({@value RoleProbeConfig#PERSISTENT_AFTER_ATTEMPTS} failed attempts in a row; at once after STS answered
+ *       {@code Throttling}, and under IRSA after the SDK's web identity provider got {@code Throttling} or no answer
+ *       from STS) grow the ceiling further, doubling from {@code backoff.max} up to
  *       {@code role-probe.backoff.persistent-max} (default 5 min), and wait at least half of it: a pod that never
- *       succeeds makes at most 40 attempts in its first hour (28 when STS answers {@code Throttling} from the start: no
- *       jittered transient phase) and 24 an hour after that (one request each
- *       with EKS Pod Identity, two with IRSA: {@code AssumeRoleWithWebIdentity} and {@code GetCallerIdentity}).</li>
+ *       succeeds makes at most 40 attempts in its first hour (28 when the failure counts as persistent from the
+ *       start: no jittered transient phase) and at most 25 in any later hour (waits of at least 150 s). Each attempt
+ *       sends at most one {@code GetCallerIdentity}; under IRSA its fresh chain's web identity provider also sends
+ *       {@code AssumeRoleWithWebIdentity}: one request when STS refuses the token or the role, up to 4 when STS
+ *       throttles or answers 5xx, because that provider's STS client retries those itself (up to 3 retries, its
+ *       default retry policy, set by the SDK's {@code StsWebIdentityCredentialsProviderFactory}; role-probe cannot
+ *       change it). An attempt thus sends at most 5 STS requests: at most 200 in the first hour and 125 in any later
+ *       hour. The worst case is an IRSA chain that STS throttles while IMDS serves the node role: the chain falls
+ *       through to the node role without saying why web identity failed, so the failure turns persistent only after
+ *       the 12 attempts; its node role key is identified once and cached, so 160 requests in the first hour (40
+ *       attempts of 4) and 100 in any later hour.</li>
  *   <li>When the verifier resolves the SDK default chain, IRSA environment is complete and {@code AWS_ROLE_ARN} is
  *       not an expected role, the chain can only ever get that role (its web identity provider comes first): the
  *       state is {@link VerificationState#WRONG_IDENTITY} ({@code OTHER}) from the environment alone, without any STS

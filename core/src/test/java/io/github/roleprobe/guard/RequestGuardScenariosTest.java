@@ -1,18 +1,20 @@
 package io.github.roleprobe.guard;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.github.roleprobe.config.RoleProbeConfig;
 import io.github.roleprobe.credentials.CredentialSource;
 import io.github.roleprobe.environment.PodEnvironment;
 import io.github.roleprobe.testkit.EksPodSimulator;
-import io.github.roleprobe.verify.StsCallAccounting;
-import io.github.roleprobe.testkit.LogCapture;
 import io.github.roleprobe.testkit.SimulatedCredentials;
 import io.github.roleprobe.verify.IdentityVerifier;
 import io.github.roleprobe.verify.LoggingListener;
 import io.github.roleprobe.verify.ManualClock;
+import io.github.roleprobe.verify.ManualScheduler;
+import io.github.roleprobe.verify.PodScenario;
 import io.github.roleprobe.verify.VerificationListener;
 import io.github.roleprobe.verify.VerificationSnapshot;
 import io.github.roleprobe.verify.VerificationState;
@@ -22,14 +24,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.InstanceProfileCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -46,38 +49,16 @@ class RequestGuardScenariosTest {
     private static final String REPORTS = "arn:aws:iam::444455556666:role/reports-reader";
     private static final Duration WAIT = Duration.ofSeconds(20);
 
-    private final List<AutoCloseable> closeables = new ArrayList<>();
-    private final List<String> visible = new CopyOnWriteArrayList<>();
-    private LogCapture logs;
+    private final PodScenario scenario = new PodScenario();
     private EksPodSimulator pod;
-
-    @BeforeEach
-    void captureLogs() {
-        logs = LogCapture.start();
-    }
 
     @AfterEach
     void noSecretLeftAndEverythingIsClosed() throws Exception {
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            closeables.get(i).close();
-        }
-        if (pod != null) {
-            StsCallAccounting.assertCountsMatch(pod, closeables);
-        }
-        if (pod != null) {
-            List<String> all = new ArrayList<>(logs.lines());
-            all.addAll(visible);
-            for (String secret : pod.issuedSecrets()) {
-                assertThat(all).noneMatch(line -> line.contains(secret));
-            }
-        }
-        logs.close();
+        scenario.close();
     }
 
     private EksPodSimulator start(EksPodSimulator.Builder builder) {
-        pod = builder.start();
-        closeables.add(pod);
-        pod.applySystemProperties();
+        pod = scenario.startPod(builder);
         return pod;
     }
 
@@ -90,6 +71,10 @@ class RequestGuardScenariosTest {
     }
 
     private IdentityVerifier verifier(RoleProbeConfig config, java.time.Clock clock) {
+        return verifier(config, clock, null);
+    }
+
+    private IdentityVerifier verifier(RoleProbeConfig config, java.time.Clock clock, ManualScheduler scheduler) {
         IdentityVerifier.Builder b = IdentityVerifier.builder()
                 .config(config)
                 .environment(PodEnvironment.of(pod.environment()))
@@ -97,29 +82,32 @@ class RequestGuardScenariosTest {
                 .listener(new VerificationListener() {
                     @Override
                     public void stateChanged(VerificationSnapshot previous, VerificationSnapshot current) {
-                        visible.add(current.toString());
-                        visible.add(current.details().toString());
+                        scenario.visible(current.toString());
+                        scenario.visible(current.details().toString());
                     }
                 });
         if (clock != null) {
             b.clock(clock);
         }
+        if (scheduler != null) {
+            b.scheduler(scheduler);
+        }
         IdentityVerifier verifier = b.build();
-        closeables.add(verifier);
+        scenario.add(verifier);
         return verifier;
     }
 
     /** An application client as applications build it: no credentials provider, so a default chain of its own. */
     private StsClient appClient() {
         StsClient client = StsClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build();
-        closeables.add(client);
+        scenario.add(client);
         return client;
     }
 
     private StsClient appClient(AwsCredentialsProvider provider) {
         StsClient client = StsClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder())
                 .credentialsProvider(provider).build();
-        closeables.add(client);
+        scenario.add(client);
         return client;
     }
 
@@ -138,7 +126,7 @@ class RequestGuardScenariosTest {
 
     private String callerOf(StsClient client) {
         String arn = client.getCallerIdentity().arn();
-        visible.add(arn);
+        scenario.visible(arn);
         return arn;
     }
 
@@ -229,7 +217,7 @@ class RequestGuardScenariosTest {
 
         assertThatThrownBy(stuck::getCallerIdentity)
                 .isInstanceOf(SdkClientException.class)
-                .satisfies(e -> visible.add(e.getMessage()))
+                .satisfies(e -> scenario.visible(e.getMessage()))
                 .hasMessageContaining("role-probe (role-probe.guard.mode=enforce) refused to send this sts"
                         + " GetCallerIdentity request: it is signed as the node role")
                 .hasMessageContaining("credentials from INSTANCE_PROFILE")
@@ -390,5 +378,115 @@ class RequestGuardScenariosTest {
         assertThat(sts.count(RequestIdentity.NODE_ROLE, true)).isEqualTo(3);
         assertThat(sts.count(RequestIdentity.NODE_ROLE, false)).isZero();
         assertThat(verifier.snapshot().credentialSource()).contains(CredentialSource.INSTANCE_PROFILE);
+    }
+
+    private static StaticCredentialsProvider staticProvider(SimulatedCredentials c) {
+        return StaticCredentialsProvider.create(AwsSessionCredentials.create(c.accessKeyId(), c.secretAccessKey(),
+                c.sessionToken()));
+    }
+
+    @Test
+    void enforceWaitsForAnUnknownKeysIdentificationNoLongerThanTheStsTimeoutAndThenRefusesTheRequest()
+            throws Exception {
+        // STS holds every request for a minute; role-probe.sts-timeout is 1 s.
+        start(EksPodSimulator.builder().podIdentity(ORDERS).stsLatency(Duration.ofMinutes(1)));
+        IdentityVerifier verifier = verifier(config().guardMode(GuardMode.ENFORCE).stsTimeout(Duration.ofSeconds(1))
+                .build(), null);
+        StsClient app = appClient(staticProvider(pod.issueCredentials(ORDERS, "unknown-session")));
+
+        // Bounded by the STS timeout, not by STS: the request fails long before STS would have answered.
+        SdkClientException refused = assertTimeoutPreemptively(Duration.ofSeconds(30),
+                () -> catchThrowableOfType(SdkClientException.class, app::getCallerIdentity));
+        scenario.visible(refused.getMessage());
+        assertThat(refused.getMessage())
+                .startsWith("role-probe (role-probe.guard.mode=enforce) refused to send this sts GetCallerIdentity"
+                        + " request: it is signed as an identity that is not confirmed (STS could not identify it: STS"
+                        + " did not answer within 1000 ms) (credentials from STATIC, access key ASIA…")
+                .contains("), not " + ORDERS + ". Wait for STS to identify the key, or check"
+                        + " role-probe.guard.identifications-per-hour and network access to STS.");
+        // The identification reached STS (and timed out); the application's own request was never sent.
+        assertThat(verifier.snapshot().stsCalls()).isEqualTo(1);
+        assertThat(pod.counters().stsGetCallerIdentityCalls()).isEqualTo(1);
+        // The next request tries again, with the same bound.
+        SdkClientException again = assertTimeoutPreemptively(Duration.ofSeconds(30),
+                () -> catchThrowableOfType(SdkClientException.class, app::getCallerIdentity));
+        scenario.visible(again.getMessage());
+        assertThat(again.getMessage()).isEqualTo(refused.getMessage());
+        assertThat(verifier.stsCalls()).isEqualTo(2); // the snapshot's count follows at its next change
+        assertThat(pod.counters().stsGetCallerIdentityCalls()).isEqualTo(2);
+    }
+
+    @Test
+    void aWrongClientRecoversWhenTheSameClientSignsWithTheExpectedRole() throws Exception {
+        start(EksPodSimulator.builder().podIdentity(ORDERS).associationConsistentAfter(Duration.ofHours(1)));
+        IdentityVerifier verifier = verifier(config().build(), null).start();
+        // One client whose provider the application switches (a provider of its own, wrapping the SDK's providers):
+        // first the instance profile (the node role), then the EKS Pod Identity agent.
+        AtomicReference<AwsCredentialsProvider> current = new AtomicReference<>(
+                InstanceProfileCredentialsProvider.create());
+        StsClient app = appClient(() -> current.get().resolveCredentials());
+
+        assertThat(callerOf(app)).isEqualTo(pod.nodeRoleCallerArn());
+        assertThat(await(verifier, v -> v.state() == VerificationState.WRONG_IDENTITY).wrongIdentityKind())
+                .contains(WrongIdentityKind.NODE_ROLE);
+
+        pod.makeAssociationConsistent();
+        ContainerCredentialsProvider agent = ContainerCredentialsProvider.builder().build();
+        scenario.add(agent);
+        current.set(agent);
+        assertThat(callerOf(app)).startsWith(EksPodSimulator.assumedRoleArn(ORDERS));
+
+        VerificationSnapshot s = await(verifier, v -> v.state() == VerificationState.VERIFIED);
+        assertThat(s.ready()).isTrue();
+        assertThat(s.clients()).singleElement().satisfies(c -> assertThat(c).containsEntry("identity", "expected")
+                .containsEntry("credentialSource", "CONTAINER").doesNotContainKey("wrongSince"));
+    }
+
+    @Test
+    void clientsThatSignedWithTheNodeRoleBeforeAnyVerifierExistedAreRememberedUpTo64() throws Exception {
+        start(EksPodSimulator.builder().podIdentity(ORDERS).associationConsistentAfter(Duration.ofHours(1)));
+        InstanceProfileCredentialsProvider imds = InstanceProfileCredentialsProvider.create();
+        scenario.add(imds);
+        for (int i = 0; i < 70; i++) {
+            callerOf(appClient(imds)); // 70 clients warmed up on the node role, before the verifier exists
+        }
+
+        IdentityVerifier verifier = verifier(config().build(), null);
+
+        VerificationSnapshot s = verifier.snapshot();
+        assertThat(s.state()).isEqualTo(VerificationState.WRONG_IDENTITY);
+        assertThat(s.reason()).contains(" 63 more clients");
+        assertThat(s.clients()).hasSize(RequestGuard.MAX_CLIENTS_IN_DETAILS);
+    }
+
+    @Test
+    void observeQueuesAtMost16UnknownKeysAndIdentifiesTheOthersOnTheirNextRequest() throws Exception {
+        start(EksPodSimulator.builder().podIdentity(ORDERS));
+        ManualClock clock = new ManualClock(Instant.now());
+        ManualScheduler scheduler = new ManualScheduler();
+        IdentityVerifier verifier = verifier(config().build(), clock, scheduler).start();
+        scheduler.runImmediateTasks(); // the first attempt
+        assertThat(verifier.snapshot().state()).isEqualTo(VerificationState.VERIFIED);
+        long attemptCalls = verifier.snapshot().stsCalls();
+
+        List<StsClient> clients = new ArrayList<>();
+        for (int i = 0; i < 18; i++) {
+            clients.add(appClient(staticProvider(pod.issueCredentials("arn:aws:iam::111122223333:role/billing",
+                    "billing-" + i))));
+            callerOf(clients.get(i)); // observe mode: sent; the identification waits for the verifier's thread
+        }
+        assertThat(verifier.snapshot().clients()).filteredOn(c -> "identification queue full".equals(c.get("note")))
+                .hasSize(2);
+
+        scheduler.runImmediateTasks(); // the background identifications: the 16 queued keys
+        assertThat(verifier.snapshot().stsCalls()).isEqualTo(attemptCalls + 16);
+        assertThat(verifier.snapshot().state()).isEqualTo(VerificationState.WRONG_IDENTITY);
+
+        clock.advance(Duration.ofSeconds(2));
+        callerOf(clients.get(16));
+        callerOf(clients.get(17));
+        scheduler.runImmediateTasks();
+        assertThat(verifier.snapshot().stsCalls()).isEqualTo(attemptCalls + 18);
+        assertThat(verifier.snapshot().reason()).contains(" 17 more clients");
     }
 }

@@ -6,21 +6,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.roleprobe.config.RoleProbeConfig;
 import io.github.roleprobe.environment.PodEnvironment;
 import io.github.roleprobe.testkit.EksPodSimulator;
-import io.github.roleprobe.verify.StsCallAccounting;
-import io.github.roleprobe.testkit.LogCapture;
 import io.github.roleprobe.verify.IdentityVerifier;
 import io.github.roleprobe.verify.LoggingListener;
+import io.github.roleprobe.verify.PodScenario;
 import io.github.roleprobe.verify.VerificationSnapshot;
 import io.github.roleprobe.verify.VerificationState;
 import io.github.roleprobe.verify.WrongIdentityKind;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
@@ -38,35 +35,16 @@ class RequestGuardSqsTest {
     private static final String QUEUE = "orders-events";
     private static final Duration WAIT = Duration.ofSeconds(20);
 
-    private final List<AutoCloseable> closeables = new ArrayList<>();
-    private LogCapture logs;
+    private final PodScenario scenario = new PodScenario();
     private EksPodSimulator pod;
-
-    @BeforeEach
-    void captureLogs() {
-        logs = LogCapture.start();
-    }
 
     @AfterEach
     void noSecretLeftAndEverythingIsClosed() throws Exception {
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            closeables.get(i).close();
-        }
-        if (pod != null) {
-            StsCallAccounting.assertCountsMatch(pod, closeables);
-        }
-        if (pod != null) {
-            for (String secret : pod.issuedSecrets()) {
-                assertThat(logs.lines()).noneMatch(line -> line.contains(secret));
-            }
-        }
-        logs.close();
+        scenario.close();
     }
 
     private void start(EksPodSimulator.Builder builder) {
-        pod = builder.sqsQueue(QUEUE).start();
-        closeables.add(pod);
-        pod.applySystemProperties();
+        pod = scenario.startPod(builder.sqsQueue(QUEUE));
     }
 
     private IdentityVerifier verifier(GuardMode mode) {
@@ -76,19 +54,19 @@ class RequestGuardSqsTest {
                 .environment(PodEnvironment.of(pod.environment()))
                 .listener(new LoggingListener())
                 .build();
-        closeables.add(verifier);
+        scenario.add(verifier);
         return verifier;
     }
 
     private SqsClient sqs() {
         SqsClient c = SqsClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build();
-        closeables.add(c);
+        scenario.add(c);
         return c;
     }
 
     private SqsAsyncClient sqsAsync() {
         SqsAsyncClient c = SqsAsyncClient.builder().httpClientBuilder(NettyNioAsyncHttpClient.builder()).build();
-        closeables.add(c);
+        scenario.add(c);
         return c;
     }
 

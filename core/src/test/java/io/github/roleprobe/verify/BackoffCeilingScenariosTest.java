@@ -8,15 +8,12 @@ import io.github.roleprobe.environment.PodEnvironment;
 import io.github.roleprobe.testkit.AgentFailure;
 import io.github.roleprobe.testkit.EksPodSimulator;
 import io.github.roleprobe.testkit.ImdsMode;
-import io.github.roleprobe.testkit.LogCapture;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
 
@@ -36,31 +33,14 @@ class BackoffCeilingScenariosTest {
     private static final Duration S_1 = Duration.ofSeconds(1);
     private static final Duration S_5 = Duration.ofSeconds(5);
 
-    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final PodScenario scenario = new PodScenario();
     private final SteppingScheduler scheduler = new SteppingScheduler();
-    private LogCapture logs;
     private EksPodSimulator pod;
     private IdentityVerifier verifier;
 
-    @BeforeEach
-    void captureLogs() {
-        logs = LogCapture.start();
-    }
-
     @AfterEach
     void noSecretWasLoggedAndEverythingIsClosed() throws Exception {
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            closeables.get(i).close();
-        }
-        if (pod != null) {
-            StsCallAccounting.assertCountsMatch(pod, closeables);
-        }
-        if (pod != null) {
-            for (String secret : pod.issuedSecrets()) {
-                assertThat(logs.lines()).noneMatch(line -> line.contains(secret));
-            }
-        }
-        logs.close();
+        scenario.close();
     }
 
     private void start(EksPodSimulator.Builder builder, RoleProbeConfig config) {
@@ -73,9 +53,7 @@ class BackoffCeilingScenariosTest {
      */
     private void start(EksPodSimulator.Builder builder, RoleProbeConfig config,
             Supplier<ApplicationCredentials> credentials) {
-        pod = builder.start();
-        closeables.add(pod);
-        pod.applySystemProperties();
+        pod = scenario.startPod(builder);
         verifier = IdentityVerifier.builder()
                 .config(config)
                 .credentials(credentials == null ? null : credentials.get())
@@ -84,7 +62,7 @@ class BackoffCeilingScenariosTest {
                 .random(() -> 1.0)
                 .listener(new LoggingListener())
                 .build();
-        closeables.add(verifier);
+        scenario.add(verifier);
         verifier.start();
     }
 

@@ -8,16 +8,13 @@ import io.github.roleprobe.environment.PodEnvironment;
 import io.github.roleprobe.testkit.AgentFailure;
 import io.github.roleprobe.testkit.EksPodSimulator;
 import io.github.roleprobe.testkit.ImdsMode;
-import io.github.roleprobe.testkit.LogCapture;
 import io.github.roleprobe.testkit.StsFailure;
 import io.github.roleprobe.testkit.TokenFileProblem;
 import io.github.roleprobe.testkit.internal.ReservedPort;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,37 +27,18 @@ class BrokenEnvironmentReasonsTest {
 
     private static final String ORDERS = "arn:aws:iam::111122223333:role/orders";
 
-    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final PodScenario scenario = new PodScenario();
     private final SteppingScheduler scheduler = new SteppingScheduler();
-    private LogCapture logs;
     private EksPodSimulator pod;
     private IdentityVerifier verifier;
 
-    @BeforeEach
-    void captureLogs() {
-        logs = LogCapture.start();
-    }
-
     @AfterEach
     void noSecretInReasonsOrLogsAndEverythingIsClosed() throws Exception {
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            closeables.get(i).close();
-        }
-        if (pod != null) {
-            StsCallAccounting.assertCountsMatch(pod, closeables);
-        }
-        if (pod != null) {
-            for (String secret : pod.issuedSecrets()) {
-                assertThat(logs.lines()).noneMatch(line -> line.contains(secret));
-            }
-        }
-        logs.close();
+        scenario.close();
     }
 
     private void start(EksPodSimulator.Builder builder) {
-        pod = builder.start();
-        closeables.add(pod);
-        pod.applySystemProperties();
+        pod = scenario.startPod(builder);
         verifier = IdentityVerifier.builder()
                 .config(RoleProbeConfig.builder().roleArns(List.of(ORDERS)).build())
                 .environment(PodEnvironment.of(pod.environment()))
@@ -68,7 +46,7 @@ class BrokenEnvironmentReasonsTest {
                 .random(() -> 0.0)
                 .listener(new LoggingListener())
                 .build();
-        closeables.add(verifier);
+        scenario.add(verifier);
         verifier.start();
     }
 
@@ -107,14 +85,12 @@ class BrokenEnvironmentReasonsTest {
     @Test
     void agentAnswering403IsTheAgentRefusingTheTokenWithAnAssociationRemedy() {
         ManualClock clock = new ManualClock(java.time.Instant.parse("2026-12-03T10:00:00Z"));
-        pod = podIdentityWithoutImds().agentOutage(AgentFailure.FORBIDDEN_403).start();
-        closeables.add(pod);
-        pod.applySystemProperties();
+        pod = scenario.startPod(podIdentityWithoutImds().agentOutage(AgentFailure.FORBIDDEN_403));
         verifier = IdentityVerifier.builder()
                 .config(RoleProbeConfig.builder().roleArns(List.of(ORDERS)).build())
                 .environment(PodEnvironment.of(pod.environment()))
                 .scheduler(scheduler).random(() -> 0.0).clock(clock).listener(new LoggingListener()).build();
-        closeables.add(verifier);
+        scenario.add(verifier);
         verifier.start();
 
         VerificationSnapshot s = twoAttempts();
@@ -154,18 +130,16 @@ class BrokenEnvironmentReasonsTest {
     @Test
     void nothingListeningAtTheAgentsAddressIsAnAgentThatIsNotRunning() throws Exception {
         ReservedPort closed = ReservedPort.reserve();
-        closeables.add(closed);
+        scenario.add(closed);
         EksPodSimulator.Builder builder = podIdentityWithoutImds();
-        pod = builder.start();
-        closeables.add(pod);
-        pod.applySystemProperties();
+        pod = scenario.startPod(builder);
         System.setProperty("aws.containerCredentialsFullUri", "http://127.0.0.1:" + closed.port() + "/v1/credentials");
-        closeables.add(() -> System.clearProperty("aws.containerCredentialsFullUri"));
+        scenario.add(() -> System.clearProperty("aws.containerCredentialsFullUri"));
         verifier = IdentityVerifier.builder()
                 .config(RoleProbeConfig.builder().roleArns(List.of(ORDERS)).build())
                 .environment(PodEnvironment.of(pod.environment()))
                 .scheduler(scheduler).random(() -> 0.0).listener(new LoggingListener()).build();
-        closeables.add(verifier);
+        scenario.add(verifier);
         verifier.start();
 
         VerificationSnapshot s = twoAttempts();
@@ -221,7 +195,7 @@ class BrokenEnvironmentReasonsTest {
         assertThat(s.remedy()).contains("A restart does not help").doesNotContain("Recreate", "restart builds");
         String token = Files.readString(pod.podIdentityTokenFile()).strip();
         assertThat(s.reason()).doesNotContain(token);
-        assertThat(logs.lines()).noneMatch(line -> line.contains(token));
+        assertThat(scenario.logLines()).noneMatch(line -> line.contains(token));
         assertThat(pod.counters().agentRequests()).isZero();
     }
 
@@ -296,15 +270,13 @@ class BrokenEnvironmentReasonsTest {
     void anAssociationWithATargetRoleHintsAtTheTargetRoleWhenTheAssociationsRoleIsExpected() {
         String gateway = "arn:aws:iam::111122223333:role/gateway";
         String gatewayProd = "arn:aws:iam::444455556666:role/gateway-prod";
-        pod = EksPodSimulator.builder().podIdentity(gateway).podIdentityTargetRole(gatewayProd).imds(ImdsMode.ABSENT)
-                .start();
-        closeables.add(pod);
-        pod.applySystemProperties();
+        pod = scenario.startPod(EksPodSimulator.builder().podIdentity(gateway).podIdentityTargetRole(gatewayProd)
+                .imds(ImdsMode.ABSENT));
         verifier = IdentityVerifier.builder()
                 .config(RoleProbeConfig.builder().roleArns(List.of(gateway)).build())
                 .environment(PodEnvironment.of(pod.environment()))
                 .scheduler(scheduler).random(() -> 0.0).listener(new LoggingListener()).build();
-        closeables.add(verifier);
+        scenario.add(verifier);
         verifier.start();
 
         VerificationSnapshot s = twoAttempts();
@@ -321,15 +293,13 @@ class BrokenEnvironmentReasonsTest {
     @Test
     void anAssociationWithATargetRoleIsVerifiedWhenTheTargetRoleIsExpected() {
         String gatewayProd = "arn:aws:iam::444455556666:role/gateway-prod";
-        pod = EksPodSimulator.builder().podIdentity("arn:aws:iam::111122223333:role/gateway")
-                .podIdentityTargetRole(gatewayProd).imds(ImdsMode.ABSENT).start();
-        closeables.add(pod);
-        pod.applySystemProperties();
+        pod = scenario.startPod(EksPodSimulator.builder().podIdentity("arn:aws:iam::111122223333:role/gateway")
+                .podIdentityTargetRole(gatewayProd).imds(ImdsMode.ABSENT));
         verifier = IdentityVerifier.builder()
                 .config(RoleProbeConfig.builder().roleArns(List.of(gatewayProd)).build())
                 .environment(PodEnvironment.of(pod.environment()))
                 .scheduler(scheduler).random(() -> 0.0).listener(new LoggingListener()).build();
-        closeables.add(verifier);
+        scenario.add(verifier);
         verifier.start();
 
         scheduler.runNext();
@@ -350,7 +320,7 @@ class BrokenEnvironmentReasonsTest {
             scheduler.runNext();
         }
 
-        List<String> logged = logs.lines().stream().filter(l -> l.contains("AWS identity NO_CREDENTIALS")).toList();
+        List<String> logged = scenario.logLines().stream().filter(l -> l.contains("AWS identity NO_CREDENTIALS")).toList();
         assertThat(logged).hasSize(2);
         assertThat(logged.get(0)).contains("does not exist");
         assertThat(logged.get(1)).contains(" answered 403");

@@ -1,6 +1,5 @@
 package io.github.roleprobe.verify;
 
-import io.github.roleprobe.testkit.LogCapture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.roleprobe.config.RoleProbeConfig;
@@ -24,7 +23,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 
@@ -37,42 +35,22 @@ class IdentityVerifierScenariosTest {
     private static final String ORDERS = "arn:aws:iam::111122223333:role/orders";
     private static final Duration WAIT = Duration.ofSeconds(20);
 
-    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final PodScenario scenario = new PodScenario();
     private final List<VerificationSnapshot> published = new CopyOnWriteArrayList<>();
     private final List<AttemptReport> reports = new CopyOnWriteArrayList<>();
-    private LogCapture logs;
     private EksPodSimulator pod;
-
-    @BeforeEach
-    void captureLogs() {
-        logs = LogCapture.start();
-    }
 
     @AfterEach
     void noSecretLeftTheVerifierAndEverythingIsClosed() throws Exception {
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            closeables.get(i).close();
-        }
-        if (pod != null) {
-            StsCallAccounting.assertCountsMatch(pod, closeables);
-        }
-        if (pod != null) {
-            List<String> visible = new ArrayList<>(logs.lines());
-            published.forEach(s -> {
-                visible.add(s.toString());
-                visible.add(s.details().toString());
-            });
-            for (String secret : pod.issuedSecrets()) {
-                assertThat(visible).noneMatch(line -> line.contains(secret));
-            }
-        }
-        logs.close();
+        published.forEach(s -> {
+            scenario.visible(s.toString());
+            scenario.visible(s.details().toString());
+        });
+        scenario.close();
     }
 
     private EksPodSimulator start(EksPodSimulator.Builder builder) {
-        pod = builder.start();
-        closeables.add(pod);
-        pod.applySystemProperties();
+        pod = scenario.startPod(builder);
         return pod;
     }
 
@@ -100,7 +78,7 @@ class IdentityVerifierScenariosTest {
             builder.credentials(credentials);
         }
         IdentityVerifier verifier = builder.build();
-        closeables.add(verifier);
+        scenario.add(verifier);
         return verifier;
     }
 
@@ -179,7 +157,7 @@ class IdentityVerifierScenariosTest {
                 .agentFailure(AgentFailure.FORBIDDEN_403)
                 .imds(ImdsMode.NODE_ROLE));
         DefaultCredentialsProvider appChain = DefaultCredentialsProvider.builder().build();
-        closeables.add(appChain);
+        scenario.add(appChain);
         appChain.resolveCredentials(); // the app's first call, while the agent was not ready: falls to IMDS
         pod.makeAssociationConsistent();
         IdentityVerifier verifier = verifier(fastConfig().livenessGrace(Duration.ofMillis(500)).build(),
@@ -276,7 +254,7 @@ class IdentityVerifierScenariosTest {
                     }
                 })
                 .build();
-        closeables.add(verifier);
+        scenario.add(verifier);
         verifier.start();
 
         VerificationSnapshot s = await(verifier, in(VerificationState.VERIFIED));

@@ -8,14 +8,12 @@ import io.github.roleprobe.credentials.ApplicationCredentials;
 import io.github.roleprobe.environment.PodEnvironment;
 import io.github.roleprobe.testkit.EksPodSimulator;
 import io.github.roleprobe.testkit.ImdsMode;
-import io.github.roleprobe.testkit.LogCapture;
 import io.github.roleprobe.testkit.StsFailure;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 
@@ -30,31 +28,14 @@ class PersistentFailureBackoffTest {
     private static final String ORDERS = "arn:aws:iam::111122223333:role/orders";
     private static final Duration HOUR = Duration.ofHours(1);
 
-    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final PodScenario scenario = new PodScenario();
     private final SteppingScheduler scheduler = new SteppingScheduler();
-    private LogCapture logs;
     private EksPodSimulator pod;
     private IdentityVerifier verifier;
 
-    @BeforeEach
-    void captureLogs() {
-        logs = LogCapture.start();
-    }
-
     @AfterEach
     void noSecretWasLoggedAndEverythingIsClosed() throws Exception {
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            closeables.get(i).close();
-        }
-        if (pod != null) {
-            StsCallAccounting.assertCountsMatch(pod, closeables);
-        }
-        if (pod != null) {
-            for (String secret : pod.issuedSecrets()) {
-                assertThat(logs.lines()).noneMatch(line -> line.contains(secret));
-            }
-        }
-        logs.close();
+        scenario.close();
     }
 
     private void start(EksPodSimulator.Builder builder, RoleProbeConfig config) {
@@ -66,9 +47,7 @@ class PersistentFailureBackoffTest {
      *     Micronaut AWS do) instead of building its own
      */
     private void start(EksPodSimulator.Builder builder, RoleProbeConfig config, boolean applicationChain) {
-        pod = builder.start();
-        closeables.add(pod);
-        pod.applySystemProperties();
+        pod = scenario.startPod(builder);
         IdentityVerifier.Builder verifierBuilder = IdentityVerifier.builder()
                 .config(config)
                 .environment(PodEnvironment.of(pod.environment()))
@@ -77,11 +56,11 @@ class PersistentFailureBackoffTest {
                 .listener(new LoggingListener());
         if (applicationChain) {
             DefaultCredentialsProvider chain = DefaultCredentialsProvider.builder().build();
-            closeables.add(chain);
+            scenario.add(chain);
             verifierBuilder.credentials(ApplicationCredentials.of(chain));
         }
         verifier = verifierBuilder.build();
-        closeables.add(verifier);
+        scenario.add(verifier);
         verifier.start();
     }
 
@@ -208,6 +187,25 @@ class PersistentFailureBackoffTest {
                 + " (STS AssumeRoleWithWebIdentity): ", "Rate exceeded");
         assertThat(s.remedy()).startsWith("STS throttles the account's AssumeRoleWithWebIdentity requests")
                 .contains("role-probe.backoff.persistent-max");
+    }
+
+    @Test
+    void anIrsaChainThatFallsThroughToTheNodeRoleWhileStsThrottlesIsTheWorstCaseOfFourRequestsPerAttempt() {
+        // The chain's web identity provider fails (after its own 4 requests) and IMDS answers: the chain returns the
+        // node role without saying why web identity failed, so the attempt counts as an ordinary failure that sent
+        // requests to STS: persistent after 12 attempts, 40 attempts and so at most 160 requests in the first hour.
+        start(EksPodSimulator.builder().irsa(ORDERS).imds(ImdsMode.NODE_ROLE)
+                .stsFailFirst(4, StsFailure.THROTTLING), // the first attempt's 4 AssumeRoleWithWebIdentity
+                RoleProbeConfig.builder().roleArns(List.of(ORDERS)).build());
+
+        List<Duration> waits = new ArrayList<>(runAttempts(1));
+        pod.stsFailNext(4, StsFailure.THROTTLING); // the second attempt's
+        waits.addAll(runAttempts(1));
+
+        assertThat(waits).containsExactly(Duration.ZERO, Duration.ZERO);
+        assertThat(verifier.snapshot().wrongIdentityKind()).contains(WrongIdentityKind.NODE_ROLE);
+        assertThat(pod.counters().stsAssumeRoleWithWebIdentityCalls()).isEqualTo(8);
+        assertThat(pod.counters().stsGetCallerIdentityCalls()).isEqualTo(1); // the node role's key, once
     }
 
     @Test

@@ -5,13 +5,15 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.github.roleprobe.testkit.EksPodSimulator;
 import io.github.roleprobe.testkit.SimulatedCredentials;
+import io.github.roleprobe.verify.AppClients;
+import io.github.roleprobe.verify.Poller;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import java.util.concurrent.CompletableFuture;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.roleprobe.config.RoleProbeConfig;
 import io.github.roleprobe.credentials.ApplicationCredentials;
 import io.github.roleprobe.testkit.EksPodSimulator;
+import io.github.roleprobe.verify.AppClients;
 import io.github.roleprobe.verify.IdentityVerifier;
 import io.github.roleprobe.verify.ManualClock;
 import io.github.roleprobe.verify.ManualScheduler;

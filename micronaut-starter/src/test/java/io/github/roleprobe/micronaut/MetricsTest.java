@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.roleprobe.metrics.RoleProbeMetrics;
 import io.github.roleprobe.testkit.EksPodSimulator;
+import io.github.roleprobe.verify.AppClients;
 import io.github.roleprobe.verify.IdentityVerifier;
 import io.github.roleprobe.verify.VerificationSnapshot;
 import io.micrometer.core.instrument.FunctionTimer;

@@ -3,6 +3,7 @@ package io.github.roleprobe.micronaut;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.roleprobe.testkit.EksPodSimulator;
+import io.github.roleprobe.verify.Poller;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

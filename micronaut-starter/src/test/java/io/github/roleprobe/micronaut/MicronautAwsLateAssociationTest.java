@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.github.roleprobe.testkit.EksPodSimulator;
+import io.github.roleprobe.verify.Poller;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -3,6 +3,7 @@ package io.github.roleprobe.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.roleprobe.testkit.EksPodSimulator;
+import io.github.roleprobe.verify.AppClients;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.roleprobe.metrics.RoleProbeMetrics;
 import io.github.roleprobe.testkit.EksPodSimulator;
 import io.github.roleprobe.testkit.SimulatedCredentials;
+import io.github.roleprobe.verify.AppClients;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;

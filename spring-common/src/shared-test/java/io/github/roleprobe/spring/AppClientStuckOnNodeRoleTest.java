@@ -3,6 +3,7 @@ package io.github.roleprobe.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.roleprobe.testkit.EksPodSimulator;
+import io.github.roleprobe.verify.Poller;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

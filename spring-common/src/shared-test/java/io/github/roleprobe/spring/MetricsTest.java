@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.roleprobe.environment.PodEnvironment;
 import io.github.roleprobe.metrics.RoleProbeMetrics;
 import io.github.roleprobe.testkit.EksPodSimulator;
+import io.github.roleprobe.verify.AppClients;
 import io.github.roleprobe.verify.IdentityVerifier;
 import io.github.roleprobe.verify.RoleProbeActivation;
 import io.github.roleprobe.verify.VerificationSnapshot;

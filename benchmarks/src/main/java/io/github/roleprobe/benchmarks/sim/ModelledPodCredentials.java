@@ -61,6 +61,16 @@ public final class ModelledPodCredentials implements AwsCredentialsProvider {
     private final Duration agentSession;
     private final Duration irsaSession;
 
+    private String webIdentityFailure = TRUST_REFUSED;
+
+    /** The web identity provider's message when the role's trust policy refuses the cluster (the SDK sends one request). */
+    public static final String TRUST_REFUSED = "Not authorized to perform sts:AssumeRoleWithWebIdentity (Service: Sts,"
+            + " Status Code: 403).";
+    /** Its message when STS answers {@code Throttling} (after the SDK's own retries: 4 requests). */
+    public static final String THROTTLED = "Rate exceeded (Service: Sts, Status Code: 400).";
+    /** Its message when STS answers 503 (after the SDK's own retries: 4 requests). */
+    public static final String UNAVAILABLE = "Service Unavailable (Service: Sts, Status Code: 503).";
+
     private AwsCredentials cached;
     private long cachePrefetchNanos;
     private AwsCredentials node;
@@ -97,6 +107,17 @@ public final class ModelledPodCredentials implements AwsCredentialsProvider {
         this.irsaSession = Duration.ofHours(1);
     }
 
+    /**
+     * Sets what the web identity provider says while the role cannot be assumed (IRSA only).
+     *
+     * @param message {@link #TRUST_REFUSED} (the default), {@link #THROTTLED} or {@link #UNAVAILABLE}
+     * @return this
+     */
+    public ModelledPodCredentials webIdentityFailure(String message) {
+        this.webIdentityFailure = message;
+        return this;
+    }
+
     @Override
     public AwsCredentials resolveCredentials() {
         long now = clock.nanos();
@@ -111,8 +132,7 @@ public final class ModelledPodCredentials implements AwsCredentialsProvider {
                     + " AwsCredentialsProviderChain(credentialsProviders=[modelled]) : ["
                     + (delivery == Delivery.POD_IDENTITY
                             ? "ContainerCredentialsProvider(): Failed to load credentials from metadata service."
-                            : "WebIdentityTokenFileCredentialsProvider(): Not authorized to perform"
-                                    + " sts:AssumeRoleWithWebIdentity (Service: Sts, Status Code: 403).")
+                            : "WebIdentityTokenFileCredentialsProvider(): " + webIdentityFailure)
                     + " (modelled: the role cannot be assumed yet), InstanceProfileCredentialsProvider(): Failed to load"
                     + " credentials from IMDS. (modelled: IMDS is unavailable)]");
         }

@@ -9,6 +9,10 @@ import io.github.roleprobe.verify.AttemptReport;
 import io.github.roleprobe.verify.IdentityVerifier;
 import io.github.roleprobe.verify.VerificationListener;
 import io.github.roleprobe.verify.VerificationState;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,6 +40,10 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
  *       each failed resolution is counted as one {@code AssumeRoleWithWebIdentity} request.</li>
  *   <li><b>IRSA trust refused, IMDS serving the node role</b>: as above, then the chain falls through to the node role,
  *       which STS identifies once per node key: {@code WRONG_IDENTITY/NODE_ROLE}.</li>
+ *   <li><b>IRSA, STS throttling</b> and <b>IRSA, STS unavailable</b>: STS answers the web identity provider's
+ *       {@code AssumeRoleWithWebIdentity} with {@code Throttling} or 503 for the whole hour. The SDK's web identity
+ *       provider retries those itself (its STS client's default retry policy, 3 retries), so each failed resolution is
+ *       counted as 4 requests; modelled like the trust refusal, with STS's message.</li>
  *   <li><b>STS throttling</b>: EKS Pod Identity credentials of the expected role, and STS answers {@code Throttling}
  *       to every {@code GetCallerIdentity} for the whole hour.</li>
  *   <li><b>STS unavailable</b>: the same, STS answering 503 {@code ServiceUnavailable}.</li>
@@ -66,6 +74,8 @@ public final class NeverSucceedingFleetSimulation {
     enum Failure {
         IRSA_TRUST_REFUSED("IRSA trust refused (IMDS unavailable)"),
         IRSA_TRUST_REFUSED_NODE_ROLE("IRSA trust refused, IMDS serves the node role"),
+        IRSA_THROTTLING("IRSA, STS Throttling all hour (IMDS unavailable)"),
+        IRSA_STS_UNAVAILABLE("IRSA, STS 503 all hour (IMDS unavailable)"),
         THROTTLING("STS Throttling all hour (Pod Identity)"),
         STS_UNAVAILABLE("STS 503 all hour (Pod Identity)"),
         OTHER_ROLE("association names another role (Pod Identity)");
@@ -113,7 +123,12 @@ public final class NeverSucceedingFleetSimulation {
             } else if (failure == Failure.STS_UNAVAILABLE) {
                 sim.stsDown(true);
             }
-            boolean irsa = failure == Failure.IRSA_TRUST_REFUSED || failure == Failure.IRSA_TRUST_REFUSED_NODE_ROLE;
+            boolean irsa = failure.name().startsWith("IRSA_");
+            boolean sdkRetries = failure == Failure.IRSA_THROTTLING || failure == Failure.IRSA_STS_UNAVAILABLE;
+            int requestsPerResolution = sdkRetries ? 4 : 1;
+            String webIdentityFailure = failure == Failure.IRSA_THROTTLING ? ModelledPodCredentials.THROTTLED
+                    : failure == Failure.IRSA_STS_UNAVAILABLE ? ModelledPodCredentials.UNAVAILABLE
+                    : ModelledPodCredentials.TRUST_REFUSED;
             boolean imds = failure == Failure.IRSA_TRUST_REFUSED_NODE_ROLE;
             Random random = new Random(2024);
             long[] start = new long[n];
@@ -144,7 +159,7 @@ public final class NeverSucceedingFleetSimulation {
                         irsa ? ModelledPodCredentials.Delivery.IRSA : ModelledPodCredentials.Delivery.POD_IDENTITY,
                         failure == Failure.OTHER_ROLE ? OTHER_ROLE : StsBudgetSimulation.ROLE, "orders-" + i,
                         irsa ? Long.MAX_VALUE : consistent, imds, StsBudgetSimulation.NODE_ROLE,
-                        String.format(Locale.ROOT, "i-%017x", i % 200));
+                        String.format(Locale.ROOT, "i-%017x", i % 200)).webIdentityFailure(webIdentityFailure);
                 Runnable countOne = () -> {
                     long now = clock.nanos();
                     if (now - podStart < firstHourNanos) {
@@ -155,8 +170,10 @@ public final class NeverSucceedingFleetSimulation {
                     }
                 };
                 AwsCredentialsProvider chain = irsa ? new CountingWebIdentity(modelled, () -> {
-                    webIdentity[(int) Math.min(webIdentity.length - 1, clock.nanos() / BUCKET)]++;
-                    countOne.run();
+                    for (int r = 0; r < requestsPerResolution; r++) {
+                        webIdentity[(int) Math.min(webIdentity.length - 1, clock.nanos() / BUCKET)]++;
+                        countOne.run();
+                    }
                 }) : modelled;
                 IdentityVerifier verifier = IdentityVerifier.builder()
                         .config(config)
@@ -223,10 +240,27 @@ public final class NeverSucceedingFleetSimulation {
                 "/var/run/secrets/pods.eks.amazonaws.com/serviceaccount/eks-pod-identity-token");
     }
 
+    /**
+     * IRSA environment whose token file exists (a projected token's stand-in): the verifier's diagnosis reads the file
+     * before it reads the web identity provider's message, so a missing file would be taken for the failure.
+     */
     private static Map<String, String> irsaEnv() {
         return Map.of("KUBERNETES_SERVICE_HOST", "10.100.0.1",
                 "AWS_ROLE_ARN", StsBudgetSimulation.ROLE,
-                "AWS_WEB_IDENTITY_TOKEN_FILE", "/var/run/secrets/eks.amazonaws.com/serviceaccount/token");
+                "AWS_WEB_IDENTITY_TOKEN_FILE", IRSA_TOKEN_FILE.toString());
+    }
+
+    private static final Path IRSA_TOKEN_FILE = irsaTokenFile();
+
+    private static Path irsaTokenFile() {
+        try {
+            Path file = Files.createTempFile("role-probe-fleet-irsa-token", "");
+            file.toFile().deleteOnExit();
+            Files.writeString(file, "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW06c2VydmljZWFjY291bnQ6b3JkZXJzIn0.c2ln");
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -71,18 +72,22 @@ class SampleAppSmokeTest {
                 HttpClient http = HttpClient.newHttpClient();
                 Instant deadline = Instant.now().plusSeconds(30);
                 String verified = "role_probe_state{application=\"role-probe-sample\",role=\"orders\",state=\"verified\"} 1";
+                // The verifier publishes its state before it tells its listeners (the attempt timer, time to verified):
+                // wait until the scrape shows all of them.
+                List<String> expected = List.of("# TYPE role_probe_state gauge", verified,
+                        "role_probe_sts_calls_total{application=\"role-probe-sample\",result=\"success\",role=\"orders\"} 1",
+                        "role_probe_attempts_seconds_count{",
+                        "role_probe_time_to_verified_seconds_count{application=\"role-probe-sample\",role=\"orders\"} 1",
+                        "role_probe_node_role_detections_total{application=\"role-probe-sample\",role=\"orders\"} 0");
                 HttpResponse<String> scrape;
                 do {
                     Thread.sleep(100);
                     scrape = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/prometheus"))
                             .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
                     assertThat(scrape.statusCode()).isEqualTo(200);
-                } while (!scrape.body().contains(verified) && Instant.now().isBefore(deadline));
+                } while (!containsAll(scrape.body(), expected) && Instant.now().isBefore(deadline));
                 assertThat(scrape.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
-                assertThat(scrape.body()).contains("# TYPE role_probe_state gauge", verified,
-                        "role_probe_sts_calls_total{application=\"role-probe-sample\",result=\"success\",role=\"orders\"} 1",
-                        "role_probe_attempts_seconds_count{", "role_probe_time_to_verified_seconds_bucket{",
-                        "role_probe_node_role_detections_total{application=\"role-probe-sample\",role=\"orders\"} 0");
+                assertThat(scrape.body()).contains(expected);
                 for (String secret : pod.issuedSecrets()) {
                     assertThat(scrape.body()).doesNotContain(secret);
                 }
@@ -110,5 +115,9 @@ class SampleAppSmokeTest {
             System.clearProperty("aws.secretAccessKey");
             System.clearProperty("aws.region");
         }
+    }
+
+    private static boolean containsAll(String text, List<String> parts) {
+        return parts.stream().allMatch(text::contains);
     }
 }

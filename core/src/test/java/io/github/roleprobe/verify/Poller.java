@@ -1,4 +1,4 @@
-package io.github.roleprobe.micronaut;
+package io.github.roleprobe.verify;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -9,14 +9,14 @@ import java.util.function.Supplier;
 /**
  * Asks a probe again and again on its own thread, from {@link #start} until {@link #stop()}, and keeps every answer,
  * so that a test can assert what the probe answered the whole time, not only at the moments it looked. Bounded: it
- * stops by itself after {@link #LIMIT}. Thread-safe.
+ * stops by itself after {@link #LIMIT}. Shared with the starters' tests through core's test jar. Thread-safe.
  *
  * @param <T> the answer type
  */
-final class Poller<T> implements AutoCloseable {
+public final class Poller<T> implements AutoCloseable {
 
     /** The longest a poller runs. */
-    static final Duration LIMIT = Duration.ofSeconds(60);
+    public static final Duration LIMIT = Duration.ofSeconds(60);
 
     private final Supplier<T> probe;
     private final List<T> answers = new CopyOnWriteArrayList<>();
@@ -35,7 +35,7 @@ final class Poller<T> implements AutoCloseable {
      * @param probe asked every 20 ms or so
      * @return the started poller
      */
-    static <T> Poller<T> start(String name, Supplier<T> probe) {
+    public static <T> Poller<T> start(String name, Supplier<T> probe) {
         Poller<T> poller = new Poller<>(name, probe);
         poller.thread.start();
         return poller;
@@ -63,7 +63,7 @@ final class Poller<T> implements AutoCloseable {
      * @return every answer, in order
      * @throws AssertionError when a probe failed (no answer at all, for example a connection error)
      */
-    List<T> stop() {
+    public List<T> stop() {
         stopped = true;
         try {
             thread.join(Duration.ofSeconds(10).toMillis());
@@ -80,7 +80,7 @@ final class Poller<T> implements AutoCloseable {
     }
 
     /** @return the answers so far */
-    List<T> answers() {
+    public List<T> answers() {
         return List.copyOf(answers);
     }
 

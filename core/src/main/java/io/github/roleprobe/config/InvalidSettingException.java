@@ -55,6 +55,25 @@ public final class InvalidSettingException extends IllegalArgumentException {
     }
 
     /**
+     * Checks a duration setting that must be positive, for settings that another module adds on top of
+     * {@link RoleProbeConfig} (role-probe-heal's {@code role-probe.heal.*}) and validates with the same message.
+     *
+     * @param setting the full setting name, for example {@code role-probe.heal.after}
+     * @param value the configured duration, not {@code null}
+     * @param example a correct value, for example {@code 30s}
+     * @return {@code value}
+     * @throws InvalidSettingException when {@code value} is zero or negative
+     * @throws NullPointerException when {@code value} is {@code null}
+     */
+    public static Duration requirePositive(String setting, Duration value, String example) {
+        java.util.Objects.requireNonNull(value, setting);
+        if (value.isNegative() || value.isZero()) {
+            throw new InvalidSettingException(setting, format(value), "It must be a positive duration.", example);
+        }
+        return value;
+    }
+
+    /**
      * Shows a duration the way it is configured, for the value or the example of a message: whole seconds in
      * seconds, anything else in milliseconds (sub-millisecond parts are dropped).
      *

@@ -264,12 +264,7 @@ public final class RoleProbeConfig {
     }
 
     private static Duration positive(String setting, Duration value, String example) {
-        Objects.requireNonNull(value, setting);
-        if (value.isNegative() || value.isZero()) {
-            throw new InvalidSettingException(setting, InvalidSettingException.format(value),
-                    "It must be a positive duration.", example);
-        }
-        return value;
+        return InvalidSettingException.requirePositive(setting, value, example);
     }
 
     private static Duration nonNegative(String setting, Duration value, String example) {

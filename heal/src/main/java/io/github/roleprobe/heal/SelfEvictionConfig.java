@@ -3,7 +3,6 @@ package io.github.roleprobe.heal;
 import io.github.roleprobe.config.InvalidSettingException;
 import io.github.roleprobe.config.RoleProbeConfig;
 import java.time.Duration;
-import java.util.Objects;
 
 /**
  * The {@code role-probe.heal.*} settings of the self-eviction of a {@code NOT_INJECTED} pod. Validated when built, with
@@ -76,12 +75,7 @@ public final class SelfEvictionConfig {
     }
 
     private static Duration positive(String setting, Duration value, String example) {
-        Objects.requireNonNull(value, setting);
-        if (value.isNegative() || value.isZero()) {
-            throw new InvalidSettingException(setting, InvalidSettingException.format(value),
-                    "It must be a positive duration.", example);
-        }
-        return value;
+        return InvalidSettingException.requirePositive(setting, value, example);
     }
 
     /** Builds a {@link SelfEvictionConfig}. Not thread-safe. */

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -249,6 +250,51 @@ class ManifestsTest {
         }).collect(Collectors.toSet());
         assertThat(pointed).containsExactlyInAnyOrderElementsOf(
                 overlays().stream().map(o -> "samples/kubernetes/" + o).toList());
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void theSelfEvictionComponentAddsItsRbacAndDownwardApiEnvToEveryOverlay(Path overlay,
+            @org.junit.jupiter.api.io.TempDir Path tmp) throws IOException {
+        Path copy = copyKit(tmp);
+        Path kustomization = copy.resolve(overlay).resolve("kustomization.yaml");
+        String text = Files.readString(kustomization);
+        String component = "  - ../../../components/self-eviction\n";
+        Files.writeString(kustomization, text.contains("\ncomponents:\n")
+                ? text.replace("\ncomponents:\n", "\ncomponents:\n" + component)
+                : text + "components:\n" + component);
+        Rendered r = new Rendered(overlay, Kustomize.render(copy.resolve(overlay)));
+
+        for (JsonNode o : r.objects()) {
+            assertThat(ManifestValidator.validate(o)).as("%s %s", o.path("kind").asString(),
+                    o.path("metadata").path("name").asString()).isEmpty();
+        }
+        String namespace = r.deployment().path("metadata").path("namespace").asString();
+        JsonNode role = r.one("Role").orElseThrow();
+        assertThat(role.path("metadata").path("namespace").asString()).isEqualTo(namespace);
+        assertThat(Yamls.JSON.writeValueAsString(role.path("rules"))).isEqualTo("[{\"apiGroups\":[\"\"],"
+                + "\"resources\":[\"pods\"],\"verbs\":[\"get\"]},{\"apiGroups\":[\"\"],\"resources\":[\"pods/eviction\"],"
+                + "\"verbs\":[\"create\"]},{\"apiGroups\":[\"\"],\"resources\":[\"events\"],\"verbs\":[\"list\",\"create\"]}]");
+        JsonNode binding = r.one("RoleBinding").orElseThrow();
+        assertThat(binding.path("roleRef").path("name").asString()).isEqualTo(role.path("metadata").path("name").asString());
+        JsonNode subject = binding.path("subjects").path(0);
+        assertThat(binding.path("subjects")).hasSize(1);
+        assertThat(subject.path("kind").asString()).isEqualTo("ServiceAccount");
+        assertThat(subject.path("name").asString()).isEqualTo(r.serviceAccount().path("metadata").path("name").asString())
+                .isEqualTo(r.deployment().path("spec").path("template").path("spec").path("serviceAccountName").asString());
+        assertThat(subject.path("namespace").asString()).isEqualTo(namespace);
+        Map<String, String> fieldRefs = new java.util.HashMap<>();
+        Map<String, String> values = new java.util.HashMap<>();
+        for (JsonNode e : r.appContainer().path("env")) {
+            if (e.has("valueFrom")) {
+                fieldRefs.put(e.path("name").asString(), e.path("valueFrom").path("fieldRef").path("fieldPath").asString());
+            } else {
+                values.put(e.path("name").asString(), e.path("value").asString(""));
+            }
+        }
+        assertThat(values).containsEntry("ROLE_PROBE_HEAL_EVICT_NOT_INJECTED", "true");
+        assertThat(fieldRefs).containsEntry("POD_NAME", "metadata.name").containsEntry("POD_NAMESPACE", "metadata.namespace");
+        assertThat(Rendered.syncWave(role)).isLessThan(Rendered.syncWave(r.deployment()));
     }
 
     static Path copyKit(Path tmp) throws IOException {

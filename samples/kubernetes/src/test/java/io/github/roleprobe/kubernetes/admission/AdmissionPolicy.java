@@ -55,15 +55,26 @@ public final class AdmissionPolicy {
      * @param group      the resource's API group ("" for core)
      * @param version    its version
      * @param resource   the resource, e.g. pods
+     * @param subResource the subresource, e.g. eviction; "" for none
+     * @param kindGroup  the API group of the object's kind (policy for a pods/eviction's Eviction)
      * @param kind       the kind, e.g. Pod
      * @param object     the object after mutating admission (null for DELETE)
      * @param oldObject  the stored object (null for CREATE)
      * @param namespace  the Namespace object (null for cluster-scoped resources)
      * @param username   who sends it, e.g. system:serviceaccount:kube-system:replicaset-controller
      * @param groups     their groups
+     * @param extra      their user info's extra, e.g. authentication.kubernetes.io/pod-name of a bound token
      */
-    public record Request(String operation, String group, String version, String resource, String kind, JsonNode object,
-            JsonNode oldObject, JsonNode namespace, String username, List<String> groups) {
+    public record Request(String operation, String group, String version, String resource, String subResource,
+            String kindGroup, String kind, JsonNode object, JsonNode oldObject, JsonNode namespace, String username,
+            List<String> groups, Map<String, List<String>> extra) {
+
+        /** A request on a resource itself (no subresource, the kind in the resource's group), by a user without extra. */
+        public Request(String operation, String group, String version, String resource, String kind, JsonNode object,
+                JsonNode oldObject, JsonNode namespace, String username, List<String> groups) {
+            this(operation, group, version, resource, "", group, kind, object, oldObject, namespace, username, groups,
+                    Map.of());
+        }
 
         /**
          * @param pod       the pod as mutating admission left it
@@ -76,8 +87,33 @@ public final class AdmissionPolicy {
                     List.of("system:serviceaccounts", "system:serviceaccounts:kube-system", "system:authenticated"));
         }
 
+        /**
+         * The policy/v1 Eviction of a pod ({@code POST /api/v1/namespaces/NS/pods/NAME/eviction}), as the API server
+         * admits it: resource pods, subresource eviction, kind policy/v1 Eviction, the Eviction as object.
+         *
+         * @param pod       the name of the pod to evict
+         * @param namespace its Namespace
+         * @param username  who asks
+         * @param groups    their groups
+         * @param extra     their user info's extra
+         * @return a pods/eviction CREATE
+         */
+        public static Request evictPod(String pod, JsonNode namespace, String username, List<String> groups,
+                Map<String, List<String>> extra) {
+            String ns = namespace.path("metadata").path("name").asString("");
+            JsonNode eviction = io.github.roleprobe.kubernetes.manifest.Yamls.JSON.readTree(
+                    "{\"apiVersion\":\"policy/v1\",\"kind\":\"Eviction\",\"metadata\":{\"name\":\"" + pod
+                            + "\",\"namespace\":\"" + ns + "\"}}");
+            return new Request("CREATE", "", "v1", "pods", "eviction", "policy", "Eviction", eviction, null, namespace,
+                    username, groups, extra);
+        }
+
         String namespaceName() {
             return namespace == null ? "" : namespace.path("metadata").path("name").asString("");
+        }
+
+        String resourceWithSubresource() {
+            return subResource.isEmpty() ? resource : resource + "/" + subResource;
         }
     }
 
@@ -303,7 +339,20 @@ public final class AdmissionPolicy {
     private static boolean anyRule(JsonNode rules, Request r) {
         for (JsonNode rule : rules) {
             if (has(rule.path("operations"), r.operation()) && has(rule.path("apiGroups"), r.group())
-                    && has(rule.path("apiVersions"), r.version()) && has(rule.path("resources"), r.resource())) {
+                    && has(rule.path("apiVersions"), r.version()) && hasResource(rule.path("resources"), r)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** "pods" matches the pods resource only, "pods/eviction" its subresource, "*" every resource, "*\/*" everything. */
+    private static boolean hasResource(JsonNode values, Request r) {
+        for (JsonNode v : values) {
+            String rule = v.asString();
+            if (rule.equals("*/*") || rule.equals(r.resourceWithSubresource())
+                    || (rule.equals("*") && r.subResource().isEmpty())
+                    || (rule.equals("*/" + r.subResource()) && !r.subResource().isEmpty())) {
                 return true;
             }
         }
@@ -416,19 +465,20 @@ public final class AdmissionPolicy {
     }
 
     private static Map<String, Object> requestValue(Request r) {
-        Map<String, Object> gvk = Map.of("group", r.group(), "version", r.version(), "kind", r.kind());
+        Map<String, Object> gvk = Map.of("group", r.kindGroup(), "version", r.version(), "kind", r.kind());
         Map<String, Object> gvr = Map.of("group", r.group(), "version", r.version(), "resource", r.resource());
         Map<String, Object> req = new LinkedHashMap<>();
         req.put("kind", gvk);
         req.put("resource", gvr);
-        req.put("subResource", "");
+        req.put("subResource", r.subResource());
         req.put("requestKind", gvk);
         req.put("requestResource", gvr);
-        req.put("requestSubResource", "");
+        req.put("requestSubResource", r.subResource());
         req.put("name", r.object() == null ? "" : r.object().path("metadata").path("name").asString(""));
         req.put("namespace", r.namespaceName());
         req.put("operation", r.operation());
-        req.put("userInfo", Map.of("username", r.username(), "groups", List.copyOf(r.groups())));
+        req.put("userInfo", Map.of("username", r.username(), "uid", "", "groups", List.copyOf(r.groups()),
+                "extra", Map.copyOf(r.extra())));
         req.put("dryRun", false);
         req.put("options", Map.of("apiVersion", "meta.k8s.io/v1", "kind", r.operation().equals("CREATE")
                 ? "CreateOptions" : "UpdateOptions"));

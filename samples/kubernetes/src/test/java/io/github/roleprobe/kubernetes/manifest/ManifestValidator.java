@@ -9,6 +9,8 @@ import io.kubernetes.client.openapi.models.V1Deployment;
 import io.kubernetes.client.openapi.models.V1Job;
 import io.kubernetes.client.openapi.models.V1Namespace;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import io.kubernetes.client.openapi.models.V1Role;
+import io.kubernetes.client.openapi.models.V1RoleBinding;
 import io.kubernetes.client.openapi.models.V1Service;
 import io.kubernetes.client.openapi.models.V1ServiceAccount;
 import io.kubernetes.client.openapi.models.V1ValidatingAdmissionPolicy;
@@ -58,7 +60,9 @@ public final class ManifestValidator {
             "apps/v1/Deployment", V1Deployment::fromJson,
             "batch/v1/Job", V1Job::fromJson,
             "admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy", V1ValidatingAdmissionPolicy::fromJson,
-            "admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding", V1ValidatingAdmissionPolicyBinding::fromJson);
+            "admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding", V1ValidatingAdmissionPolicyBinding::fromJson,
+            "rbac.authorization.k8s.io/v1/Role", V1Role::fromJson,
+            "rbac.authorization.k8s.io/v1/RoleBinding", V1RoleBinding::fromJson);
 
     private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(Dialects.getOpenApi30());
     private static final Map<Path, JsonNode> CRDS = new ConcurrentHashMap<>();

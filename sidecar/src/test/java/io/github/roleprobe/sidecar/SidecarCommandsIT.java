@@ -179,6 +179,7 @@ class SidecarCommandsIT {
     }
 
     // --- wait: at the timeout, the code of the state reached, with that state's reason and remedy (ExitCodes) ---
+    // (5 s: the first attempt, the SDK's class loading included, must have finished on a loaded 2-CPU machine)
 
     @Test
     void waitWhoseFirstAttemptOutlastsTheTimeoutIsPending10() throws Exception {
@@ -194,9 +195,9 @@ class SidecarCommandsIT {
     void waitStuckOnTheNodeRoleIsWrongIdentity11() throws Exception {
         EksPodSimulator sim = sim(EksPodSimulator.builder().podIdentity(ROLE)
                 .associationConsistentAfter(Duration.ofHours(1)));
-        SidecarProcess p = run(sim, EXPECT_ORDERS, "wait", "--timeout", "2s");
+        SidecarProcess p = run(sim, EXPECT_ORDERS, "wait", "--timeout", "5s");
         assertThat(p.exitCode()).isEqualTo(11);
-        WaitOutcome o = WaitOutcome.of(p, 2000, "WRONG_IDENTITY/NODE_ROLE");
+        WaitOutcome o = WaitOutcome.of(p, 5000, "WRONG_IDENTITY/NODE_ROLE");
         assertThat(o.reason()).contains(sim.nodeRoleCallerArn());
         assertThat(o.remedy()).contains("fell through to IMDS", "AWS_EC2_METADATA_DISABLED=true");
         o.assertLoggedByTheVerifier(p);
@@ -206,9 +207,9 @@ class SidecarCommandsIT {
     void waitForAnAssociationThatDoesNotExistYetIsNoCredentials12() throws Exception {
         EksPodSimulator sim = sim(EksPodSimulator.builder().podIdentity(ROLE).imds(ImdsMode.ABSENT)
                 .associationConsistentAfter(Duration.ofHours(1)));
-        SidecarProcess p = run(sim, EXPECT_ORDERS_NO_IMDS, "wait", "--timeout", "2s");
+        SidecarProcess p = run(sim, EXPECT_ORDERS_NO_IMDS, "wait", "--timeout", "5s");
         assertThat(p.exitCode()).isEqualTo(12);
-        WaitOutcome o = WaitOutcome.of(p, 2000, "NO_CREDENTIALS");
+        WaitOutcome o = WaitOutcome.of(p, 5000, "NO_CREDENTIALS");
         assertThat(o.reason()).contains("EKS Pod Identity", "answered 403");
         assertThat(o.remedy()).contains("association");
         o.assertLoggedByTheVerifier(p);
@@ -218,9 +219,9 @@ class SidecarCommandsIT {
     void waitWithStsDownIsStsUnavailable14() throws Exception {
         EksPodSimulator sim = sim(EksPodSimulator.builder().podIdentity(ROLE)
                 .stsFailFirst(1_000, StsFailure.SERVICE_UNAVAILABLE_503));
-        SidecarProcess p = run(sim, EXPECT_ORDERS, "wait", "--timeout", "2s");
+        SidecarProcess p = run(sim, EXPECT_ORDERS, "wait", "--timeout", "5s");
         assertThat(p.exitCode()).isEqualTo(14);
-        WaitOutcome o = WaitOutcome.of(p, 2000, "STS_UNAVAILABLE");
+        WaitOutcome o = WaitOutcome.of(p, 5000, "STS_UNAVAILABLE");
         assertThat(o.reason()).contains("STS answered 503 ServiceUnavailable");
         assertThat(o.remedy()).isEqualTo("Check network access to the regional STS endpoint; role-probe retries with"
                 + " backoff.");

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.roleprobe.testkit.EksPodSimulator;
 import io.github.roleprobe.testkit.ImdsMode;
 import io.github.roleprobe.testkit.StsFailure;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -198,5 +200,54 @@ class SidecarCommandsIT {
         p.sigterm();
         assertThat(p.exitCode()).isEqualTo(143);
         assertThat(p.stderr()).contains("role-probe: stopped");
+    }
+
+    @Test
+    void waitTimesOutOnTheNodeRoleWithWrongIdentity11() throws Exception {
+        EksPodSimulator sim = sim(EksPodSimulator.builder().podIdentity(ROLE)
+                .associationConsistentAfter(Duration.ofHours(1)));
+        SidecarProcess p = run(sim, EXPECT_ORDERS, "wait", "--timeout", "3s");
+        assertThat(p.exitCode()).isEqualTo(11);
+        assertThat(p.stdout()).contains("role-probe wait: not verified within 3000 ms, WRONG_IDENTITY/NODE_ROLE: ")
+                .contains("Remedy: ");
+    }
+
+    @Test
+    void waitTimesOutWithoutCredentialsWithNoCredentials12() throws Exception {
+        EksPodSimulator sim = sim(EksPodSimulator.builder().podIdentity(ROLE).imds(ImdsMode.ABSENT)
+                .associationConsistentAfter(Duration.ofHours(1)));
+        SidecarProcess p = run(sim, Map.of("ROLE_PROBE_ROLE_ARNS", ROLE, "AWS_EC2_METADATA_DISABLED", "true"),
+                "wait", "--timeout", "3s");
+        assertThat(p.exitCode()).isEqualTo(12);
+        assertThat(p.stdout()).contains("role-probe wait: not verified within 3000 ms, NO_CREDENTIALS: ")
+                .contains("Remedy: ");
+    }
+
+    @Test
+    void serveNotInjectedHoldsStartupAndReadinessAndKeepsLivenessUp() throws Exception {
+        EksPodSimulator sim = sim(EksPodSimulator.builder().inKubernetes(true));
+        SidecarProcess p = run(sim, EXPECT_ORDERS, "serve", "--port", "0", "--address", "127.0.0.1");
+        p.awaitStatus("/details", 200);
+        p.awaitOutput(o -> o.contains("NOT_INJECTED"), "the first attempt's log line");
+        HttpResponse<String> notReady = p.get("/readyz");
+        assertThat(notReady.statusCode()).isEqualTo(503);
+        assertThat(notReady.body()).startsWith("{\"status\":\"DOWN\",\"state\":\"NOT_INJECTED\"")
+                .contains("\"reason\":").contains("\"remedy\":");
+        assertThat(p.get("/startupz").statusCode()).isEqualTo(503);
+        assertThat(p.get("/livez").statusCode()).as("a container restart keeps the admitted env").isEqualTo(200);
+        assertThat(p.get("/metrics").body()).contains("role_probe_state{role=\"orders\",state=\"not_injected\"} 1.0");
+    }
+
+    @Test
+    void serveThatCannotListenExitsOneNamingTheAddress() throws Exception {
+        EksPodSimulator sim = sim(EksPodSimulator.builder().podIdentity(ROLE));
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            SidecarProcess p = run(sim, EXPECT_ORDERS, "serve", "--port", String.valueOf(taken.getLocalPort()),
+                    "--address", "127.0.0.1");
+            assertThat(p.exitCode()).isEqualTo(1);
+            assertThat(p.stderr()).contains("role-probe: cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": ")
+                    .doesNotContain("\tat ");
+            assertThat(sim.counters().stsGetCallerIdentityCalls()).as("no attempt without a server").isZero();
+        }
     }
 }

@@ -450,6 +450,32 @@ class IdentityVerifierScenariosTest {
     }
 
     @Test
+    void aKeyStsRejectsAfterVerificationIsNeverVerifiedAgainFromWhatWasKnownAboutIt() throws Exception {
+        // The same Pod Identity key, confirmed once, is later rejected by STS (expired, revoked): the identity cached
+        // for it must not turn the next attempt VERIFIED without STS (readiness would flap between the two).
+        start(EksPodSimulator.builder().podIdentity(ORDERS));
+        IdentityVerifier verifier = verifier(fastConfig()
+                .refreshInterval(Duration.ofMillis(100)).maxAge(Duration.ofMillis(50)).build(), null).start();
+        await(verifier, in(VerificationState.VERIFIED));
+
+        pod.stsFailNext(1_000, StsFailure.EXPIRED_TOKEN);
+        await(verifier, in(VerificationState.NO_CREDENTIALS));
+        int rejectedAt = published.size();
+        long callsAtRejection = pod.counters().stsGetCallerIdentityCalls();
+        Instant deadline = Instant.now().plus(WAIT);
+        while (published.size() < rejectedAt + 4 && Instant.now().isBefore(deadline)) {
+            Thread.sleep(10);
+        }
+
+        List<VerificationSnapshot> after = List.copyOf(published.subList(rejectedAt, published.size()));
+        assertThat(after).as("attempts after the rejection").hasSizeGreaterThanOrEqualTo(4)
+                .allSatisfy(s -> assertThat(s.state()).isEqualTo(VerificationState.NO_CREDENTIALS));
+        assertThat(verifier.ready()).isFalse();
+        assertThat(pod.counters().stsGetCallerIdentityCalls() - callsAtRejection)
+                .as("each of those attempts asked STS").isGreaterThanOrEqualTo(4);
+    }
+
+    @Test
     void noRegionAnywhereIsMisconfiguredNamingTheSetting() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("AWS_REGION") == null
                 && System.getenv("AWS_DEFAULT_REGION") == null, "the test JVM's environment names a region");

@@ -244,6 +244,12 @@ public final class SelfEviction implements VerificationListener, AutoCloseable {
             retry(v, token, "Self-eviction failed: " + e.sentence(apiServer));
         } catch (RuntimeException e) {
             retry(v, token, "Self-eviction failed: no Kubernetes client (" + e.getClass().getSimpleName() + ").");
+        } catch (LinkageError e) {
+            // A class-path conflict (for example a jackson-annotations older than fabric8's Jackson needs) does not
+            // heal by retrying: say so once and stop, instead of ending the heal task with a stale reason.
+            LOG.warn("role-probe self-eviction stopped: the Kubernetes client cannot be loaded ({})", e.toString());
+            note(v, token, "Self-eviction stopped: the Kubernetes client cannot be loaded (" + e.getClass().getSimpleName()
+                    + ": a dependency version conflict on the class path). This pod no longer evicts itself.");
         }
     }
 

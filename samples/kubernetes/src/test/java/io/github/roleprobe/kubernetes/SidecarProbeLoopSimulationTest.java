@@ -179,7 +179,7 @@ class SidecarProbeLoopSimulationTest {
      * the sidecar's liveness stays 200 (with role-probe.liveness-grace scaled like the kubelet, so a DOWN would show),
      * and the kubelet restarts the sidecar only after the overlay's startupProbe failureThreshold x periodSeconds
      * (3600 x 1 s), at once each time and with the back-off reset: one restart per simulated hour, no crash loop.
-     * Observed until the second restart.
+     * Observed until the second restart has started sidecar container 2.
      */
     @Test
     void notInjectedNeverStartsTheAppAndRestartsTheSidecarOncePerStartupWindowWithoutBackOff() {
@@ -208,7 +208,7 @@ class SidecarProbeLoopSimulationTest {
                         run.served.add(r.body());
                     });
                 }
-                return pod.restarts(NativeSidecarPod.SIDECAR) >= 2;
+                return pod.instances(NativeSidecarPod.SIDECAR) >= 3; // the second restart done: container 2 created
             }, Duration.ofSeconds(240));
             assertThat(twice).as(run::report).isTrue();
             long[] killedAt = {run.firstEvent(NativeSidecarPod.SIDECAR + " container 0 killed"),

@@ -362,4 +362,30 @@ class SelfEvictionTest {
             throw new AssertionError(e);
         }
     }
+
+    @Test
+    void aKubernetesClientThatCannotBeLoadedIsAReasonAndStopsSelfEvictionWithoutRetrying() throws Exception {
+        // A class-path conflict, as when a platform BOM pins a jackson-annotations older than fabric8's Jackson needs:
+        // loading the client fails with a LinkageError. Retrying cannot heal that; the reason says so, once.
+        int[] attempts = {0};
+        SelfEviction s = SelfEviction.builder().config(config().build()).pod(new PodReference(NS, POD))
+                .clientFactory(() -> {
+                    attempts[0]++;
+                    throw new NoClassDefFoundError("com/fasterxml/jackson/annotation/JsonSerializeAs");
+                })
+                .scheduler(healScheduler).random(() -> 0.5).build();
+        closeables.add(s);
+        IdentityVerifier verifier = notInjected(s);
+
+        healScheduler.runNext();
+
+        VerificationSnapshot snapshot = verifier.snapshot();
+        assertThat(snapshot.state()).isEqualTo(VerificationState.NOT_INJECTED);
+        assertThat(snapshot.reason()).endsWith("Self-eviction stopped: the Kubernetes client cannot be loaded"
+                + " (NoClassDefFoundError: a dependency version conflict on the class path). This pod no longer evicts"
+                + " itself.");
+        assertThat(healScheduler.pendingDelay()).isEmpty();
+        assertThat(attempts[0]).isEqualTo(1);
+        assertThat(requests()).isEmpty();
+    }
 }

@@ -95,6 +95,16 @@ class IdentityVerifierScenariosTest {
         throw new AssertionError("condition not reached within " + WAIT + "; last: " + verifier.snapshot());
     }
 
+    /** @return the index of the first VERIFIED snapshot in {@code snapshots}; fails when there is none */
+    private static int firstVerified(List<VerificationSnapshot> snapshots) {
+        for (int i = 0; i < snapshots.size(); i++) {
+            if (snapshots.get(i).state() == VerificationState.VERIFIED) {
+                return i;
+            }
+        }
+        throw new AssertionError("no VERIFIED snapshot among " + snapshots.size());
+    }
+
     private static Predicate<VerificationSnapshot> in(VerificationState state) {
         return s -> s.state() == state;
     }
@@ -132,7 +142,14 @@ class IdentityVerifierScenariosTest {
 
         assertThat(Duration.between(started, Instant.now())).isGreaterThanOrEqualTo(Duration.ofSeconds(3));
         assertThat(verified.callerArn()).hasValueSatisfying(arn -> assertThat(arn).contains(":assumed-role/orders/"));
-        List<VerificationSnapshot> before = published.subList(0, published.size() - 1);
+        // A copy: the verifier thread goes on publishing (a sub-list of the live list would fail on that); the
+        // listener may hear of VERIFIED just after the snapshot shows it.
+        Instant deadline = Instant.now().plus(WAIT);
+        while (published.stream().noneMatch(s -> s.state() == VerificationState.VERIFIED) && Instant.now().isBefore(deadline)) {
+            Thread.sleep(10);
+        }
+        List<VerificationSnapshot> all = List.copyOf(published);
+        List<VerificationSnapshot> before = all.subList(0, firstVerified(all));
         assertThat(before).isNotEmpty().allSatisfy(s -> {
             assertThat(s.ready()).isFalse();
             assertThat(s.state()).isIn(VerificationState.WRONG_IDENTITY, VerificationState.NO_CREDENTIALS);
@@ -263,11 +280,11 @@ class IdentityVerifierScenariosTest {
         assertThat(s.stsCalls()).isEqualTo(11);
         assertThat(pod.counters().stsGetCallerIdentityCalls()).isEqualTo(11);
         assertThat(backoffDraws).hasValue(10);
-        assertThat(published.subList(0, 10)).allSatisfy(p -> {
+        assertThat(List.copyOf(published).subList(0, 10)).allSatisfy(p -> {
             assertThat(p.state()).isEqualTo(VerificationState.STS_UNAVAILABLE);
             assertThat(p.reason()).contains("Throttling");
         });
-        assertThat(reports.subList(0, 10)).allSatisfy(r ->
+        assertThat(List.copyOf(reports).subList(0, 10)).allSatisfy(r ->
                 assertThat(r.stsCall()).contains(io.github.roleprobe.sts.StsCallResult.THROTTLED));
         assertThat(reports.get(10).stsCall()).contains(io.github.roleprobe.sts.StsCallResult.SUCCESS);
         assertThat(reports.get(10).stateChanged()).isTrue();
@@ -467,7 +484,8 @@ class IdentityVerifierScenariosTest {
             Thread.sleep(10);
         }
 
-        List<VerificationSnapshot> after = List.copyOf(published.subList(rejectedAt, published.size()));
+        List<VerificationSnapshot> all = List.copyOf(published);
+        List<VerificationSnapshot> after = all.subList(rejectedAt, all.size());
         assertThat(after).as("attempts after the rejection").hasSizeGreaterThanOrEqualTo(4)
                 .allSatisfy(s -> assertThat(s.state()).isEqualTo(VerificationState.NO_CREDENTIALS));
         assertThat(verifier.ready()).isFalse();

@@ -295,7 +295,7 @@ class RoleProbeMetricsTest {
                 .isEqualTo(pod.counters().stsGetCallerIdentityCalls()).isEqualTo(verified.attempts());
         assertThat(attempts()).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "sts_unavailable/container", 3.0, "verified/container", 1.0));
-        assertThat(gaugesAfterAttempt.subList(0, 3)).allSatisfy(g -> assertThat(g).isEqualTo(onlyStateSet("sts_unavailable")));
+        assertThat(List.copyOf(gaugesAfterAttempt).subList(0, 3)).allSatisfy(g -> assertThat(g).isEqualTo(onlyStateSet("sts_unavailable")));
         assertThat(timeToVerified().count()).isEqualTo(1);
         assertThat(timeToVerified().totalTime(TimeUnit.NANOSECONDS)).isEqualTo(
                 (double) Duration.between(verifier.createdAt(), verified.firstVerified().orElseThrow()).toNanos());

@@ -95,6 +95,22 @@ class IdentityVerifierScenariosTest {
         throw new AssertionError("condition not reached within " + WAIT + "; last: " + verifier.snapshot());
     }
 
+    /**
+     * Waits (at most {@link #WAIT}) until the snapshots published so far satisfy {@code condition}.
+     *
+     * @return a copy of them: the verifier thread goes on publishing (a sub-list of the live list fails on that)
+     */
+    private List<VerificationSnapshot> awaitPublished(Predicate<List<VerificationSnapshot>> condition)
+            throws InterruptedException {
+        Instant deadline = Instant.now().plus(WAIT);
+        List<VerificationSnapshot> all = List.copyOf(published);
+        while (!condition.test(all) && Instant.now().isBefore(deadline)) {
+            Thread.sleep(10);
+            all = List.copyOf(published);
+        }
+        return all;
+    }
+
     /** @return the index of the first VERIFIED snapshot in {@code snapshots}; fails when there is none */
     private static int firstVerified(List<VerificationSnapshot> snapshots) {
         for (int i = 0; i < snapshots.size(); i++) {
@@ -142,13 +158,9 @@ class IdentityVerifierScenariosTest {
 
         assertThat(Duration.between(started, Instant.now())).isGreaterThanOrEqualTo(Duration.ofSeconds(3));
         assertThat(verified.callerArn()).hasValueSatisfying(arn -> assertThat(arn).contains(":assumed-role/orders/"));
-        // A copy: the verifier thread goes on publishing (a sub-list of the live list would fail on that); the
-        // listener may hear of VERIFIED just after the snapshot shows it.
-        Instant deadline = Instant.now().plus(WAIT);
-        while (published.stream().noneMatch(s -> s.state() == VerificationState.VERIFIED) && Instant.now().isBefore(deadline)) {
-            Thread.sleep(10);
-        }
-        List<VerificationSnapshot> all = List.copyOf(published);
+        // The listener may hear of VERIFIED just after the snapshot shows it.
+        List<VerificationSnapshot> all = awaitPublished(
+                p -> p.stream().anyMatch(s -> s.state() == VerificationState.VERIFIED));
         List<VerificationSnapshot> before = all.subList(0, firstVerified(all));
         assertThat(before).isNotEmpty().allSatisfy(s -> {
             assertThat(s.ready()).isFalse();
@@ -479,12 +491,8 @@ class IdentityVerifierScenariosTest {
         await(verifier, in(VerificationState.NO_CREDENTIALS));
         int rejectedAt = published.size();
         long callsAtRejection = pod.counters().stsGetCallerIdentityCalls();
-        Instant deadline = Instant.now().plus(WAIT);
-        while (published.size() < rejectedAt + 4 && Instant.now().isBefore(deadline)) {
-            Thread.sleep(10);
-        }
 
-        List<VerificationSnapshot> all = List.copyOf(published);
+        List<VerificationSnapshot> all = awaitPublished(p -> p.size() >= rejectedAt + 4);
         List<VerificationSnapshot> after = all.subList(rejectedAt, all.size());
         assertThat(after).as("attempts after the rejection").hasSizeGreaterThanOrEqualTo(4)
                 .allSatisfy(s -> assertThat(s.state()).isEqualTo(VerificationState.NO_CREDENTIALS));

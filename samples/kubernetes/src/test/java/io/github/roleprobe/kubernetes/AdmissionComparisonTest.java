@@ -16,7 +16,7 @@ import io.github.roleprobe.kubernetes.sim.ReplicaSetController.Attempt;
 import io.github.roleprobe.kubernetes.sim.SampleApp;
 import io.github.roleprobe.kubernetes.sim.Scale;
 import io.github.roleprobe.kubernetes.sim.SimulatedPod;
-import io.github.roleprobe.kubernetes.sim.SimulatedPod.ProbeKind;
+import io.github.roleprobe.kubernetes.sim.ProbeKind;
 import io.github.roleprobe.kubernetes.sim.ValidationJob;
 import java.nio.file.Files;
 import java.nio.file.Path;

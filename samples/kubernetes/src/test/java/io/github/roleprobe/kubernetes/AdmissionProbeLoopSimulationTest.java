@@ -14,7 +14,7 @@ import io.github.roleprobe.kubernetes.sim.ReplicaSetController.Attempt;
 import io.github.roleprobe.kubernetes.sim.SampleApp;
 import io.github.roleprobe.kubernetes.sim.Scale;
 import io.github.roleprobe.kubernetes.sim.SimulatedPod;
-import io.github.roleprobe.kubernetes.sim.SimulatedPod.ProbeKind;
+import io.github.roleprobe.kubernetes.sim.ProbeKind;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

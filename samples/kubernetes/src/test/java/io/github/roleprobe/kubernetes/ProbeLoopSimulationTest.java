@@ -9,7 +9,7 @@ import io.github.roleprobe.kubernetes.sim.HealthBody;
 import io.github.roleprobe.kubernetes.sim.SampleApp;
 import io.github.roleprobe.kubernetes.sim.Scale;
 import io.github.roleprobe.kubernetes.sim.SimulatedPod;
-import io.github.roleprobe.kubernetes.sim.SimulatedPod.ProbeKind;
+import io.github.roleprobe.kubernetes.sim.ProbeKind;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;

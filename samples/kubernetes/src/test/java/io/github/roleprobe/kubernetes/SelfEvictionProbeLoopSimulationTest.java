@@ -15,7 +15,7 @@ import io.github.roleprobe.kubernetes.sim.KubernetesApiServer;
 import io.github.roleprobe.kubernetes.sim.SampleApp;
 import io.github.roleprobe.kubernetes.sim.Scale;
 import io.github.roleprobe.kubernetes.sim.SimulatedPod;
-import io.github.roleprobe.kubernetes.sim.SimulatedPod.ProbeKind;
+import io.github.roleprobe.kubernetes.sim.ProbeKind;
 import io.github.roleprobe.testkit.EksPodSimulator;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -3,6 +3,7 @@ package io.github.roleprobe.kubernetes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.roleprobe.kubernetes.manifest.Kit;
+import io.github.roleprobe.kubernetes.manifest.ProbeSpec;
 import io.github.roleprobe.kubernetes.manifest.Rendered;
 import io.github.roleprobe.kubernetes.sim.Admission;
 import io.github.roleprobe.kubernetes.sim.Admission.Injection;
@@ -11,7 +12,7 @@ import io.github.roleprobe.kubernetes.sim.CallerIdentityApp;
 import io.github.roleprobe.kubernetes.sim.HealthBody;
 import io.github.roleprobe.kubernetes.sim.NativeSidecarPod;
 import io.github.roleprobe.kubernetes.sim.NativeSidecarPod.Observation;
-import io.github.roleprobe.kubernetes.sim.NativeSidecarPod.ProbeKind;
+import io.github.roleprobe.kubernetes.sim.ProbeKind;
 import io.github.roleprobe.kubernetes.sim.NativeSidecarPod.Template;
 import io.github.roleprobe.kubernetes.sim.Scale;
 import io.github.roleprobe.kubernetes.sim.SidecarImage;
@@ -185,7 +186,7 @@ class SidecarProbeLoopSimulationTest {
     void notInjectedNeverStartsTheAppAndRestartsTheSidecarOncePerStartupWindowWithoutBackOff() {
         try (Run run = new Run("sidecar-not-injected", HOUR_SCALE)) {
             run.startWorld(EksPodSimulator.builder().podIdentity(roleArn(run.rendered)));
-            NativeSidecarPod.Probe startup = run.template.sidecarProbe(ProbeKind.STARTUP);
+            ProbeSpec startup = run.template.sidecarProbe(ProbeKind.STARTUP);
             long window = (long) startup.failureThreshold() * startup.periodSeconds();
             UnaryOperator<Map<String, String>> scaledGrace = env -> {
                 Map<String, String> e = new LinkedHashMap<>(env);

@@ -26,15 +26,27 @@ public final class CallerIdentityApp {
     }
 
     /**
+     * STS {@code GetCallerIdentity} through a fresh AWS SDK default credential chain, as any SDK client built at start-up.
+     *
+     * @return the caller ARN
+     * @throws RuntimeException the SDK's, when there are no credentials or STS fails
+     */
+    static String callerArn() {
+        try (DefaultCredentialsProvider chain = DefaultCredentialsProvider.builder().build();
+                StsClient sts = StsClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder())
+                        .credentialsProvider(chain).build()) {
+            return sts.getCallerIdentity().arn();
+        }
+    }
+
+    /**
      * @param args the port file
      * @throws IOException when it cannot listen
      */
     public static void main(String[] args) throws IOException {
         Path portFile = Path.of(args[0]);
-        try (DefaultCredentialsProvider chain = DefaultCredentialsProvider.builder().build();
-                StsClient sts = StsClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder())
-                        .credentialsProvider(chain).build()) {
-            System.out.println(CALLER + sts.getCallerIdentity().arn());
+        try {
+            System.out.println(CALLER + callerArn());
         } catch (RuntimeException e) {
             System.out.println("error: " + e.getClass().getSimpleName() + ": " + e.getMessage());
             System.out.flush();

@@ -1,9 +1,5 @@
 package io.github.roleprobe.kubernetes.sim;
 
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.services.sts.StsClient;
-
 /**
  * The simulated validation Job's container: what {@code aws sts get-caller-identity} plus a grep on
  * the role name does in legacy/validation-job.yaml, with the AWS SDK for Java's default chain (the
@@ -24,11 +20,9 @@ public final class CallerIdentityCheck {
         String expected = System.getenv("EXPECTED_ROLE_ARN");
         String roleName = expected.substring(expected.lastIndexOf('/') + 1);
         int code;
-        try (DefaultCredentialsProvider chain = DefaultCredentialsProvider.builder().build();
-                StsClient sts = StsClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder())
-                        .credentialsProvider(chain).build()) {
-            String arn = sts.getCallerIdentity().arn();
-            System.out.println("caller: " + arn);
+        try {
+            String arn = CallerIdentityApp.callerArn();
+            System.out.println(CallerIdentityApp.CALLER + arn);
             code = arn.contains(":assumed-role/" + roleName + "/") ? 0 : 1;
         } catch (RuntimeException e) {
             System.out.println("error: " + e.getClass().getSimpleName() + ": " + e.getMessage());

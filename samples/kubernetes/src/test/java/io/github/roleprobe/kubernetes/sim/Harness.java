@@ -140,7 +140,7 @@ public final class Harness implements AutoCloseable {
      * @param kind a probe kind
      * @return the answers of that probe
      */
-    public List<SimulatedPod.Observation> observations(SimulatedPod.ProbeKind kind) {
+    public List<SimulatedPod.Observation> observations(ProbeKind kind) {
         return observations.stream().filter(o -> o.kind() == kind).toList();
     }
 
@@ -158,7 +158,7 @@ public final class Harness implements AutoCloseable {
      *     timestamp), read from the details of the first successful readiness answer; -1 if not seen
      */
     public long verifiedAt() {
-        return observations(SimulatedPod.ProbeKind.READINESS).stream()
+        return observations(ProbeKind.READINESS).stream()
                 .filter(o -> o.success() && "VERIFIED".equals(HealthBody.state(o.details())))
                 .map(o -> HealthBody.field(o.details(), "stateSince").map(n -> n.asString("")).orElse(""))
                 .filter(s -> !s.isEmpty())

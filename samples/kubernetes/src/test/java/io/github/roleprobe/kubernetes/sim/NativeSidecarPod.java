@@ -2,7 +2,6 @@ package io.github.roleprobe.kubernetes.sim;
 
 import io.github.roleprobe.kubernetes.manifest.ProbeSpec;
 import io.github.roleprobe.kubernetes.manifest.Rendered;
-import io.github.roleprobe.kubernetes.manifest.TcpSocketProbe;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -48,16 +47,13 @@ import tools.jackson.databind.JsonNode;
  *       calls {@code Next}: a missing or expired entry becomes 10 s, else it doubles up to 300 s, and
  *       {@code lastUpdate} becomes now. So the first restart is immediate, quick crashes wait 10 s, 20 s, ... 300 s,
  *       and a container that lived more than 10 minutes is restarted at once with the back-off reset to 10 s.</li>
- *   <li><b>Probes</b> ({@code pkg/kubelet/prober/worker.go}, {@code pkg/probe/http/http.go}), as in
- *       {@link SimulatedPod}, except that every httpGet probe is a new connection closed after the answer
- *       ({@code Connection: close}, as the kubelet's probe transport with {@code DisableKeepAlives}; on a kept-alive
- *       loopback connection the JDK server's two writes per answer wait out Linux's 40 ms delayed ACK, which at
- *       1/360 scale is longer than the startup period): one worker per probe and
- *       container, probing every {@code periodSeconds}; results before {@code initialDelaySeconds} ignored; a result
- *       changes after {@code successThreshold} or {@code failureThreshold} equal results in a row, counted anew per
- *       container instance; liveness and readiness wait for the startup probe's success, which ends the startup
- *       probe; readiness starts as failure. An httpGet probe succeeds with 200..399 within {@code timeoutSeconds}, a
- *       tcpSocket probe when the connection is accepted within it; a refused connection is a failure.</li>
+ *   <li><b>Probes</b>: one {@link ProbeWorker} per probe and container ({@code pkg/kubelet/prober/worker.go});
+ *       readiness starts as failure. An httpGet probe ({@code pkg/probe/http/http.go}) succeeds with 200..399 within
+ *       {@code timeoutSeconds}, a tcpSocket probe when the connection is accepted within it; a refused connection is
+ *       a failure. Every httpGet probe is a new connection closed after the answer ({@code Connection: close}, as the
+ *       kubelet's probe transport with {@code DisableKeepAlives}; on a kept-alive loopback connection the JDK
+ *       server's two writes per answer wait out Linux's 40 ms delayed ACK, which at 1/360 scale is longer than the
+ *       startup period).</li>
  *   <li><b>Pod Ready</b> ({@code pkg/kubelet/status/generate.go}): every container ready, the restartable init
  *       container included: the sidecar's readiness result and the app's.</li>
  * </ul>
@@ -70,9 +66,6 @@ public final class NativeSidecarPod implements AutoCloseable {
     public static final String SIDECAR = "role-probe";
     /** The application container's name in the kit. */
     public static final String APP = Rendered.APP_CONTAINER;
-
-    /** Probe kinds. */
-    public enum ProbeKind { STARTUP, LIVENESS, READINESS }
 
     /**
      * One probe's outcome, for observers.
@@ -90,32 +83,6 @@ public final class NativeSidecarPod implements AutoCloseable {
     }
 
     /**
-     * One probe of the rendered manifest.
-     *
-     * @param kind    which probe
-     * @param path    the httpGet path, {@code null} for a tcpSocket probe
-     * @param port    the container port
-     * @param initialDelaySeconds seconds after the container started before results count
-     * @param periodSeconds    seconds between probes
-     * @param timeoutSeconds   seconds one probe may take (not scaled)
-     * @param successThreshold consecutive successes that make the result success
-     * @param failureThreshold consecutive failures that make the result failure
-     */
-    public record Probe(ProbeKind kind, String path, int port, int initialDelaySeconds, int periodSeconds,
-            int timeoutSeconds, int successThreshold, int failureThreshold) {
-
-        static Probe http(ProbeKind kind, ProbeSpec p) {
-            return new Probe(kind, p.path(), p.port(), p.initialDelaySeconds(), p.periodSeconds(), p.timeoutSeconds(),
-                    p.successThreshold(), p.failureThreshold());
-        }
-
-        static Probe tcp(ProbeKind kind, TcpSocketProbe p) {
-            return new Probe(kind, null, p.port(), p.initialDelaySeconds(), p.periodSeconds(), p.timeoutSeconds(),
-                    p.successThreshold(), p.failureThreshold());
-        }
-    }
-
-    /**
      * The pod template as the kubelet reads it from the rendered Deployment.
      *
      * @param sidecarArgs   the sidecar's args, e.g. {@code [serve, --port, 9090]}
@@ -125,8 +92,9 @@ public final class NativeSidecarPod implements AutoCloseable {
      * @param appProbes     the app container's probes (the kit's: a tcpSocket readiness probe)
      * @param terminationGraceSeconds the pod's terminationGracePeriodSeconds (Kubernetes default 30)
      */
-    public record Template(List<String> sidecarArgs, Map<String, String> sidecarEnv, List<Probe> sidecarProbes,
-            Map<String, String> appEnv, List<Probe> appProbes, int terminationGraceSeconds) {
+    public record Template(List<String> sidecarArgs, Map<String, String> sidecarEnv,
+            Map<ProbeKind, ProbeSpec> sidecarProbes, Map<String, String> appEnv, Map<ProbeKind, ProbeSpec> appProbes,
+            int terminationGraceSeconds) {
 
         /**
          * @param r a rendered sidecar overlay
@@ -150,19 +118,35 @@ public final class NativeSidecarPod implements AutoCloseable {
             }
             JsonNode pod = r.deployment().path("spec").path("template").path("spec");
             return new Template(List.copyOf(args), Rendered.env(sidecar),
-                    List.of(Probe.http(ProbeKind.STARTUP, r.probe(sidecar, "startupProbe")),
-                            Probe.http(ProbeKind.LIVENESS, r.probe(sidecar, "livenessProbe")),
-                            Probe.http(ProbeKind.READINESS, r.probe(sidecar, "readinessProbe"))),
-                    Rendered.env(app), List.of(Probe.tcp(ProbeKind.READINESS, TcpSocketProbe.of(app, "readinessProbe"))),
+                    Map.of(ProbeKind.STARTUP, httpGet(r, sidecar, "startupProbe"),
+                            ProbeKind.LIVENESS, httpGet(r, sidecar, "livenessProbe"),
+                            ProbeKind.READINESS, httpGet(r, sidecar, "readinessProbe")),
+                    Rendered.env(app), Map.of(ProbeKind.READINESS, tcpSocket(r, app, "readinessProbe")),
                     pod.path("terminationGracePeriodSeconds").asInt(30));
+        }
+
+        private static ProbeSpec httpGet(Rendered r, JsonNode container, String field) {
+            ProbeSpec p = r.probe(container, field);
+            if (p.tcpSocket()) {
+                throw new AssertionError(r.dir() + ": the " + SIDECAR + " container's " + field + " is not httpGet");
+            }
+            return p;
+        }
+
+        private static ProbeSpec tcpSocket(Rendered r, JsonNode container, String field) {
+            ProbeSpec p = r.probe(container, field);
+            if (!p.tcpSocket()) {
+                throw new AssertionError(r.dir() + ": the app container's " + field + " is not tcpSocket");
+            }
+            return p;
         }
 
         /**
          * @param kind a probe kind
          * @return the sidecar's probe of that kind
          */
-        public Probe sidecarProbe(ProbeKind kind) {
-            return sidecarProbes.stream().filter(p -> p.kind() == kind).findFirst().orElseThrow();
+        public ProbeSpec sidecarProbe(ProbeKind kind) {
+            return Optional.ofNullable(sidecarProbes.get(kind)).orElseThrow();
         }
     }
 
@@ -193,7 +177,7 @@ public final class NativeSidecarPod implements AutoCloseable {
     /** One container of the pod spec across its restarts, with its back-off entry. */
     private final class Slot {
         final String container;
-        final List<Probe> probes;
+        final Map<ProbeKind, ProbeSpec> probes;
         final IntFunction<Instance> starter;
         final List<Instance> instances = new ArrayList<>();
         final List<String> restartCauses = new ArrayList<>();
@@ -204,19 +188,15 @@ public final class NativeSidecarPod implements AutoCloseable {
         Duration backoff;
         long lastUpdateNanos;
 
-        Slot(String container, List<Probe> probes, IntFunction<Instance> starter) {
+        Slot(String container, Map<ProbeKind, ProbeSpec> probes, IntFunction<Instance> starter) {
             this.container = container;
             this.probes = probes;
             this.starter = starter;
         }
-
-        boolean hasStartupProbe() {
-            return probes.stream().anyMatch(p -> p.kind() == ProbeKind.STARTUP);
-        }
     }
 
     /** One container instance: one process. */
-    private static final class Instance {
+    private static final class Instance implements ProbeWorker.Target {
         final int index;
         final AppProcess process;
         final PortSource port;
@@ -231,6 +211,26 @@ public final class NativeSidecarPod implements AutoCloseable {
             this.process = process;
             this.port = port;
             this.started = started;
+        }
+
+        @Override
+        public int index() {
+            return index;
+        }
+
+        @Override
+        public boolean started() {
+            return started;
+        }
+
+        @Override
+        public boolean killed() {
+            return killed;
+        }
+
+        @Override
+        public long startedNanos() {
+            return startedNanos;
         }
 
         int hostPort() {
@@ -301,9 +301,7 @@ public final class NativeSidecarPod implements AutoCloseable {
     public NativeSidecarPod start() {
         timeline.record(name, "pod created; " + SIDECAR + " (native sidecar) container 0 starting");
         startInstance(sidecar);
-        for (Probe p : sidecar.probes) {
-            worker(sidecar, p);
-        }
+        workers(sidecar);
         return this;
     }
 
@@ -323,79 +321,30 @@ public final class NativeSidecarPod implements AutoCloseable {
         }
     }
 
-    private void worker(Slot slot, Probe probe) {
-        kubelet.execute(() -> {
-            long period = scale.seconds(probe.periodSeconds()).toNanos();
-            long next = System.nanoTime();
-            WorkerState state = new WorkerState();
-            while (!closed) {
-                try {
-                    doProbe(slot, probe, state);
-                } catch (RuntimeException e) {
-                    timeline.record(name, slot.container + " " + probe.kind() + " worker error: " + e);
-                }
-                next = Math.max(next + period, System.nanoTime());
-                long sleep = next - System.nanoTime();
-                if (sleep > 0) {
-                    try {
-                        TimeUnit.NANOSECONDS.sleep(sleep);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            }
+    private void workers(Slot slot) {
+        slot.probes.forEach((kind, probe) -> {
+            ProbeWorker w = new ProbeWorker(kind, probe, scale);
+            kubelet.execute(() -> w.run(() -> closed, () -> doProbe(slot, w),
+                    e -> timeline.record(name, slot.container + " " + kind + " worker error: " + e)));
         });
     }
 
-    /** A worker's memory: the last result and how many times in a row it came. */
-    private static final class WorkerState {
-        int instance = -1;
-        Boolean lastResult;
-        int resultRun;
-        boolean onHold;
-    }
-
-    private void doProbe(Slot slot, Probe probe, WorkerState state) {
+    private void doProbe(Slot slot, ProbeWorker w) {
         Instance c = slot.current;
-        if (c == null || c.killed) {
+        if (!w.due(c)) {
             return;
         }
-        if (state.instance != c.index) { // a new container: the worker starts over
-            state.instance = c.index;
-            state.lastResult = null;
-            state.resultRun = 0;
-            state.onHold = false;
-        }
-        if (state.onHold) {
-            return;
-        }
-        if (probe.kind() == ProbeKind.STARTUP ? c.started : !c.started) {
-            return; // startup ends with its success; the others wait for it
-        }
-        if (System.nanoTime() - c.startedNanos < scale.seconds(probe.initialDelaySeconds()).toNanos()) {
-            return;
-        }
-        Observation o = probe.path() == null ? tcp(slot, c, probe) : http(slot, c, probe);
+        Observation o = w.probe().tcpSocket() ? tcp(slot, c, w) : http(slot, c, w);
         try {
-            decide(slot, probe, state, c, o);
+            w.count(o.success()).ifPresent(result -> decide(slot, w, c, o, result));
         } finally {
             observer.accept(o);
         }
     }
 
-    private void decide(Slot slot, Probe probe, WorkerState state, Instance c, Observation o) {
-        boolean result = o.success();
-        if (state.lastResult != null && state.lastResult == result) {
-            state.resultRun++;
-        } else {
-            state.lastResult = result;
-            state.resultRun = 1;
-        }
-        if ((!result && state.resultRun < probe.failureThreshold())
-                || (result && state.resultRun < probe.successThreshold())) {
-            return; // below the threshold: keep the previous result
-        }
-        switch (probe.kind()) {
+    private void decide(Slot slot, ProbeWorker w, Instance c, Observation o, boolean result) {
+        int threshold = w.probe().failureThreshold();
+        switch (w.kind()) {
             case STARTUP -> {
                 if (result) {
                     c.started = true;
@@ -404,14 +353,14 @@ public final class NativeSidecarPod implements AutoCloseable {
                         initialized();
                     }
                 } else {
-                    state.onHold = true;
-                    kill(slot, c, "startup probe failed " + probe.failureThreshold() + " times");
+                    w.hold();
+                    kill(slot, c, "startup probe failed " + threshold + " times");
                 }
             }
             case LIVENESS -> {
                 if (!result) {
-                    state.onHold = true;
-                    kill(slot, c, "liveness probe failed " + probe.failureThreshold() + " times: HTTP " + o.status());
+                    w.hold();
+                    kill(slot, c, "liveness probe failed " + threshold + " times: HTTP " + o.status());
                 }
             }
             case READINESS -> setReady(c, result);
@@ -428,19 +377,19 @@ public final class NativeSidecarPod implements AutoCloseable {
             timeline.record(name, APP + " container 0 starting (the native sidecar has started)");
             startInstance(app);
         }
-        for (Probe p : app.probes) {
-            worker(app, p);
-        }
+        workers(app);
     }
 
-    private Observation http(Slot slot, Instance c, Probe probe) {
+    private Observation http(Slot slot, Instance c, ProbeWorker w) {
+        ProbeSpec probe = w.probe();
         HttpResponse<String> r = get(c.hostPort(), probe.path(), Duration.ofSeconds(probe.timeoutSeconds()));
-        return r == null ? new Observation(slot.container, probe.kind(), c.index, false, 0, "", timeline.now())
-                : new Observation(slot.container, probe.kind(), c.index, r.statusCode() >= 200 && r.statusCode() < 400,
+        return r == null ? new Observation(slot.container, w.kind(), c.index, false, 0, "", timeline.now())
+                : new Observation(slot.container, w.kind(), c.index, r.statusCode() >= 200 && r.statusCode() < 400,
                         r.statusCode(), r.body(), timeline.now());
     }
 
-    private Observation tcp(Slot slot, Instance c, Probe probe) {
+    private Observation tcp(Slot slot, Instance c, ProbeWorker w) {
+        ProbeSpec probe = w.probe();
         int port = c.hostPort();
         boolean ok = false;
         if (port != 0) {
@@ -451,7 +400,7 @@ public final class NativeSidecarPod implements AutoCloseable {
                 ok = false;
             }
         }
-        return new Observation(slot.container, probe.kind(), c.index, ok, 0, "", timeline.now());
+        return new Observation(slot.container, w.kind(), c.index, ok, 0, "", timeline.now());
     }
 
     /** @return the response, or null when nothing answered in time (or nothing listens yet, as a refused connection) */

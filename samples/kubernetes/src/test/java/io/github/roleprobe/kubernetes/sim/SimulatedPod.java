@@ -23,15 +23,11 @@ import java.util.function.Consumer;
  * One pod with one container (the sample app), driven by a model of the kubelet's probe loop
  * (pkg/kubelet/prober/worker.go and the container restart back-off), time-scaled by {@link Scale}:
  * <ul>
- *   <li>One worker per probe (startup, liveness, readiness), each probing once when the pod starts and
- *       then every {@code periodSeconds}; the workers outlive container restarts, as in the kubelet.</li>
- *   <li>A probe is an HTTP GET of {@code path} on the container's port with {@code timeoutSeconds};
- *       200..399 is success, anything else (a status, a timeout, a refused connection) failure. Results
- *       before {@code initialDelaySeconds} of the container's life are ignored.</li>
- *   <li>A result changes only after {@code successThreshold} equal results in a row (successes) or
- *       {@code failureThreshold} (failures); the count restarts with each new container.</li>
- *   <li>Liveness and readiness do not probe until the startup probe succeeded; the startup probe stops
- *       after its success. Readiness starts as failure in each new container.</li>
+ *   <li>The probes (startup, liveness, readiness) as {@link ProbeWorker} runs them: periods, initial delays,
+ *       thresholds counted anew per container, liveness and readiness after the startup probe's success. A probe
+ *       is an HTTP GET of {@code path} on the container's port with {@code timeoutSeconds}; 200..399 is success,
+ *       anything else (a status, a timeout, a refused connection) failure. Readiness starts as failure in each
+ *       new container.</li>
  *   <li>Startup or liveness failure: the container is killed (SIGTERM, SIGKILL after the termination
  *       grace) and started again <em>with the same env</em>: a new JVM, not a new admission. The first
  *       restart is immediate, then the back-off waits 10 s, 20 s, ... up to 300 s. A container that
@@ -41,9 +37,6 @@ import java.util.function.Consumer;
  * A new pod (a new admission, possibly with new env) is a new {@code SimulatedPod}.
  */
 public final class SimulatedPod implements AutoCloseable {
-
-    /** Probe kinds. */
-    public enum ProbeKind { STARTUP, LIVENESS, READINESS }
 
     /**
      * One probe's outcome, for observers.
@@ -114,7 +107,7 @@ public final class SimulatedPod implements AutoCloseable {
     private final List<String> restartCauses = new ArrayList<>();
 
     /** A container's life: one process. */
-    private final class Container {
+    private final class Container implements ProbeWorker.Target {
         final int index;
         final Path portFile;
         final AppProcess process;
@@ -135,6 +128,26 @@ public final class SimulatedPod implements AutoCloseable {
             }
             this.process = AppProcess.start(app.command(portFile, systemProperties), env,
                     logDir.resolve(name + "-container-" + index + ".log"));
+        }
+
+        @Override
+        public int index() {
+            return index;
+        }
+
+        @Override
+        public boolean started() {
+            return started;
+        }
+
+        @Override
+        public boolean killed() {
+            return killed;
+        }
+
+        @Override
+        public long startedNanos() {
+            return startedNanos;
         }
 
         /** @return the loopback port the app listens on, 0 while it does not listen yet */
@@ -196,99 +209,48 @@ public final class SimulatedPod implements AutoCloseable {
     }
 
     private void worker(ProbeKind kind, ProbeSpec probe) {
-        kubelet.execute(() -> {
-            Duration period = scale.seconds(probe.periodSeconds());
-            long next = System.nanoTime();
-            State state = new State();
-            while (!closed) {
-                try {
-                    doProbe(kind, probe, state);
-                } catch (RuntimeException e) {
-                    timeline.record(name, kind + " worker error: " + e);
-                }
-                next = Math.max(next + period.toNanos(), System.nanoTime());
-                long sleep = next - System.nanoTime();
-                if (sleep > 0) {
-                    try {
-                        TimeUnit.NANOSECONDS.sleep(sleep);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            }
-        });
+        if (probe.tcpSocket()) {
+            throw new AssertionError("the sample apps' " + kind + " probe is not an httpGet probe: " + probe);
+        }
+        ProbeWorker w = new ProbeWorker(kind, probe, scale);
+        kubelet.execute(() -> w.run(() -> closed, () -> doProbe(w),
+                e -> timeline.record(name, kind + " worker error: " + e)));
     }
 
-    /** A worker's memory: the last result and how many times in a row it came. */
-    private static final class State {
-        int container = -1;
-        Boolean lastResult;
-        int resultRun;
-        boolean onHold;
-    }
-
-    private void doProbe(ProbeKind kind, ProbeSpec probe, State state) {
+    private void doProbe(ProbeWorker w) {
         Container c = current;
-        if (c == null || c.killed) {
-            return; // no running container: nothing to probe (readiness is already false)
-        }
-        if (state.container != c.index) { // a new container: the worker starts over
-            state.container = c.index;
-            state.lastResult = null;
-            state.resultRun = 0;
-            state.onHold = false;
-        }
-        if (state.onHold) {
+        if (!w.due(c)) {
             return;
         }
-        if (kind != ProbeKind.STARTUP && !c.started) {
-            return;
-        }
-        if (kind == ProbeKind.STARTUP && c.started) {
-            return;
-        }
-        if (System.nanoTime() - c.startedNanos < scale.seconds(probe.initialDelaySeconds()).toNanos()) {
-            return;
-        }
-        Observation o = httpGet(kind, c, probe);
+        Observation o = httpGet(w.kind(), c, w.probe());
         probes.incrementAndGet();
         try {
-            decide(kind, probe, state, c, o);
+            w.count(o.success()).ifPresent(result -> decide(w, c, o, result));
         } finally {
             // After the kubelet's decision, so that reading the details never delays it.
-            observer.accept(withDetails(o, c, probe));
-            if (kind == ProbeKind.READINESS && firstReadyAt >= 0) {
+            observer.accept(withDetails(o, c, w.probe()));
+            if (w.kind() == ProbeKind.READINESS && firstReadyAt >= 0) {
                 firstReadyObserved = true;
             }
         }
     }
 
-    private void decide(ProbeKind kind, ProbeSpec probe, State state, Container c, Observation o) {
-        boolean result = o.success();
-        if (state.lastResult != null && state.lastResult == result) {
-            state.resultRun++;
-        } else {
-            state.lastResult = result;
-            state.resultRun = 1;
-        }
-        if ((!result && state.resultRun < probe.failureThreshold())
-                || (result && state.resultRun < probe.successThreshold())) {
-            return; // below the threshold: keep the previous result
-        }
-        switch (kind) {
+    private void decide(ProbeWorker w, Container c, Observation o, boolean result) {
+        int threshold = w.probe().failureThreshold();
+        switch (w.kind()) {
             case STARTUP -> {
                 if (result) {
                     c.started = true;
                     timeline.record(name, "container " + c.index + " started (startup probe succeeded)");
                 } else {
-                    state.onHold = true;
-                    restart(c, "startup probe failed " + probe.failureThreshold() + " times");
+                    w.hold();
+                    restart(c, "startup probe failed " + threshold + " times");
                 }
             }
             case LIVENESS -> {
                 if (!result) {
-                    state.onHold = true;
-                    restart(c, "liveness probe failed " + probe.failureThreshold() + " times: HTTP " + o.status());
+                    w.hold();
+                    restart(c, "liveness probe failed " + threshold + " times: HTTP " + o.status());
                 }
             }
             case READINESS -> setReady(c, result);

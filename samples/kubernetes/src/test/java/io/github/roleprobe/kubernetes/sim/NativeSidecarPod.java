@@ -178,74 +178,21 @@ public final class NativeSidecarPod implements AutoCloseable {
     private final class Slot {
         final String container;
         final Map<ProbeKind, ProbeSpec> probes;
-        final IntFunction<Instance> starter;
-        final List<Instance> instances = new ArrayList<>();
+        final IntFunction<ContainerInstance> starter;
+        final List<ContainerInstance> instances = new ArrayList<>();
         final List<String> restartCauses = new ArrayList<>();
         /** The back-off each start waited, in Kubernetes time. */
         final List<Duration> backOffsWaited = new ArrayList<>();
-        volatile Instance current;
+        volatile ContainerInstance current;
         /** flowcontrol.Backoff's entry: null until the first restart. */
         Duration backoff;
         long lastUpdateNanos;
 
-        Slot(String container, Map<ProbeKind, ProbeSpec> probes, IntFunction<Instance> starter) {
+        Slot(String container, Map<ProbeKind, ProbeSpec> probes, IntFunction<ContainerInstance> starter) {
             this.container = container;
             this.probes = probes;
             this.starter = starter;
         }
-    }
-
-    /** One container instance: one process. */
-    private static final class Instance implements ProbeWorker.Target {
-        final int index;
-        final AppProcess process;
-        final PortSource port;
-        final long startedNanos = System.nanoTime();
-        volatile boolean started;
-        volatile boolean readinessSuccess;
-        volatile boolean killed;
-        private volatile int hostPort;
-
-        Instance(int index, AppProcess process, PortSource port, boolean started) {
-            this.index = index;
-            this.process = process;
-            this.port = port;
-            this.started = started;
-        }
-
-        @Override
-        public int index() {
-            return index;
-        }
-
-        @Override
-        public boolean started() {
-            return started;
-        }
-
-        @Override
-        public boolean killed() {
-            return killed;
-        }
-
-        @Override
-        public long startedNanos() {
-            return startedNanos;
-        }
-
-        int hostPort() {
-            int p = hostPort;
-            if (p == 0) {
-                p = port.port();
-                hostPort = p;
-            }
-            return p;
-        }
-    }
-
-    /** Where a container's loopback port comes from once it listens; 0 until then. */
-    private interface PortSource {
-        int port();
     }
 
     /**
@@ -273,7 +220,7 @@ public final class NativeSidecarPod implements AutoCloseable {
         this.sidecar = new Slot(SIDECAR, template.sidecarProbes(), index -> {
             Path log = log(SIDECAR, index);
             AppProcess p = AppProcess.start(sidecarCommand, sEnv, log);
-            return new Instance(index, p, () -> SidecarImage.portFrom(log), false);
+            return new ContainerInstance(index, p, () -> SidecarImage.portFrom(log), false);
         });
         this.app = new Slot(APP, template.appProbes(), index -> {
             Path portFile = logDir.resolve(name + "-" + APP + "-" + index + ".port");
@@ -285,7 +232,7 @@ public final class NativeSidecarPod implements AutoCloseable {
             AppProcess p = AppProcess.start(List.of(AppProcess.java(), "-cp", System.getProperty("java.class.path"),
                     CallerIdentityApp.class.getName(), portFile.toAbsolutePath().toString()), aEnv, log(APP, index));
             // no startup probe: Started once running (prober worker.go)
-            return new Instance(index, p, () -> AppProcess.portFrom(portFile), true);
+            return new ContainerInstance(index, p, () -> AppProcess.portFrom(portFile), true);
         });
     }
 
@@ -310,7 +257,7 @@ public final class NativeSidecarPod implements AutoCloseable {
             if (closed) {
                 return;
             }
-            Instance i = slot.starter.apply(slot.instances.size());
+            ContainerInstance i = slot.starter.apply(slot.instances.size());
             slot.instances.add(i);
             slot.current = i;
             i.process.process().onExit().thenRun(() -> {
@@ -330,7 +277,7 @@ public final class NativeSidecarPod implements AutoCloseable {
     }
 
     private void doProbe(Slot slot, ProbeWorker w) {
-        Instance c = slot.current;
+        ContainerInstance c = slot.current;
         if (!w.due(c)) {
             return;
         }
@@ -342,7 +289,7 @@ public final class NativeSidecarPod implements AutoCloseable {
         }
     }
 
-    private void decide(Slot slot, ProbeWorker w, Instance c, Observation o, boolean result) {
+    private void decide(Slot slot, ProbeWorker w, ContainerInstance c, Observation o, boolean result) {
         int threshold = w.probe().failureThreshold();
         switch (w.kind()) {
             case STARTUP -> {
@@ -380,7 +327,7 @@ public final class NativeSidecarPod implements AutoCloseable {
         workers(app);
     }
 
-    private Observation http(Slot slot, Instance c, ProbeWorker w) {
+    private Observation http(Slot slot, ContainerInstance c, ProbeWorker w) {
         ProbeSpec probe = w.probe();
         HttpResponse<String> r = get(c.hostPort(), probe.path(), Duration.ofSeconds(probe.timeoutSeconds()));
         return r == null ? new Observation(slot.container, w.kind(), c.index, false, 0, "", timeline.now())
@@ -388,7 +335,7 @@ public final class NativeSidecarPod implements AutoCloseable {
                         r.statusCode(), r.body(), timeline.now());
     }
 
-    private Observation tcp(Slot slot, Instance c, ProbeWorker w) {
+    private Observation tcp(Slot slot, ContainerInstance c, ProbeWorker w) {
         ProbeSpec probe = w.probe();
         int port = c.hostPort();
         boolean ok = false;
@@ -428,7 +375,7 @@ public final class NativeSidecarPod implements AutoCloseable {
         }
     }
 
-    private void setReady(Instance c, boolean result) {
+    private void setReady(ContainerInstance c, boolean result) {
         synchronized (lock) {
             c.readinessSuccess = result;
             updateReady();
@@ -437,8 +384,8 @@ public final class NativeSidecarPod implements AutoCloseable {
 
     /** Pod Ready: every container's current instance ready. Call with the lock held. */
     private void updateReady() {
-        Instance s = sidecar.current;
-        Instance a = app.current;
+        ContainerInstance s = sidecar.current;
+        ContainerInstance a = app.current;
         boolean now = !closed && s != null && !s.killed && s.readinessSuccess && a != null && !a.killed
                 && a.readinessSuccess;
         if (now != ready) {
@@ -450,7 +397,7 @@ public final class NativeSidecarPod implements AutoCloseable {
         }
     }
 
-    private void kill(Slot slot, Instance c, String cause) {
+    private void kill(Slot slot, ContainerInstance c, String cause) {
         synchronized (lock) {
             if (slot.current != c || closed) {
                 return;
@@ -614,7 +561,7 @@ public final class NativeSidecarPod implements AutoCloseable {
      * @return the answer, empty when no sidecar instance listens or nothing answered in time
      */
     public Optional<HttpResponse<String>> sidecarGet(String path, Duration timeout) {
-        Instance c = sidecar.current;
+        ContainerInstance c = sidecar.current;
         if (c == null || c.killed) {
             return Optional.empty();
         }
@@ -643,7 +590,7 @@ public final class NativeSidecarPod implements AutoCloseable {
         List<String> names = new ArrayList<>();
         synchronized (lock) {
             for (Slot s : List.of(sidecar, app)) {
-                for (Instance i : s.instances) {
+                for (ContainerInstance i : s.instances) {
                     names.add(s.container + "#" + i.index);
                 }
             }
@@ -665,7 +612,7 @@ public final class NativeSidecarPod implements AutoCloseable {
     /** Deletes the pod: stops the workers and kills every container (grace 5 s, not scaled). */
     @Override
     public void close() {
-        List<Instance> all = new ArrayList<>();
+        List<ContainerInstance> all = new ArrayList<>();
         synchronized (lock) {
             if (closed) {
                 return;
@@ -676,7 +623,7 @@ public final class NativeSidecarPod implements AutoCloseable {
             all.addAll(app.instances);
         }
         kubelet.shutdownNow();
-        for (Instance x : all) {
+        for (ContainerInstance x : all) {
             x.killed = true;
             x.process.stop(Duration.ofSeconds(5));
         }

@@ -23,21 +23,6 @@ import java.util.function.Consumer;
  */
 final class ProbeWorker {
 
-    /** A container instance as a prober worker sees it. */
-    interface Target {
-        /** @return the instance's restart count */
-        int index();
-
-        /** @return whether its startup probe succeeded (from the start for a container without one) */
-        boolean started();
-
-        /** @return whether the kubelet killed it */
-        boolean killed();
-
-        /** @return {@link System#nanoTime()} at its start */
-        long startedNanos();
-    }
-
     private final ProbeKind kind;
     private final ProbeSpec probe;
     private final Scale scale;
@@ -100,20 +85,20 @@ final class ProbeWorker {
      * @param c the container's current instance, {@code null} when none runs
      * @return whether to probe it in this period; a new instance starts the worker over
      */
-    boolean due(Target c) {
-        if (c == null || c.killed()) {
+    boolean due(ContainerInstance c) {
+        if (c == null || c.killed) {
             return false; // no running container: nothing to probe
         }
-        if (instance != c.index()) {
-            instance = c.index();
+        if (instance != c.index) {
+            instance = c.index;
             lastResult = null;
             resultRun = 0;
             onHold = false;
         }
-        if (onHold || (kind == ProbeKind.STARTUP ? c.started() : !c.started())) {
+        if (onHold || (kind == ProbeKind.STARTUP ? c.started : !c.started)) {
             return false; // startup ends with its success; the others wait for it
         }
-        return System.nanoTime() - c.startedNanos() >= scale.seconds(probe.initialDelaySeconds()).toNanos();
+        return System.nanoTime() - c.startedNanos >= scale.seconds(probe.initialDelaySeconds()).toNanos();
     }
 
     /**

@@ -94,10 +94,10 @@ public final class SimulatedPod implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private final List<Container> containers = new ArrayList<>();
+    private final List<ContainerInstance> containers = new ArrayList<>();
     private final AtomicInteger probes = new AtomicInteger();
 
-    private volatile Container current;
+    private volatile ContainerInstance current;
     private volatile boolean closed;
     private volatile boolean ready;
     private volatile long firstReadyAt = -1;
@@ -105,61 +105,6 @@ public final class SimulatedPod implements AutoCloseable {
     private volatile boolean firstReadyObserved;
     private Duration backoff;
     private final List<String> restartCauses = new ArrayList<>();
-
-    /** A container's life: one process. */
-    private final class Container implements ProbeWorker.Target {
-        final int index;
-        final Path portFile;
-        final AppProcess process;
-        final long startedNanos = System.nanoTime();
-        volatile boolean started;
-        volatile boolean readinessSuccess;
-        volatile boolean killed;
-        /** 0 until the app has written its port file. */
-        private volatile int hostPort;
-
-        Container(int index) {
-            this.index = index;
-            this.portFile = logDir.resolve(name + "-container-" + index + ".port");
-            try {
-                Files.deleteIfExists(portFile); // an earlier run's
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            this.process = AppProcess.start(app.command(portFile, systemProperties), env,
-                    logDir.resolve(name + "-container-" + index + ".log"));
-        }
-
-        @Override
-        public int index() {
-            return index;
-        }
-
-        @Override
-        public boolean started() {
-            return started;
-        }
-
-        @Override
-        public boolean killed() {
-            return killed;
-        }
-
-        @Override
-        public long startedNanos() {
-            return startedNanos;
-        }
-
-        /** @return the loopback port the app listens on, 0 while it does not listen yet */
-        int hostPort() {
-            int p = hostPort;
-            if (p == 0) {
-                p = AppProcess.portFrom(portFile);
-                hostPort = p;
-            }
-            return p;
-        }
-    }
 
     /**
      * @param name             pod name, for the timeline and logs
@@ -198,7 +143,7 @@ public final class SimulatedPod implements AutoCloseable {
     public SimulatedPod start() {
         synchronized (lock) {
             timeline.record(name, "pod created; container 0 starting");
-            current = new Container(0);
+            current = newContainer(0);
             containers.add(current);
             watchExit(current);
         }
@@ -206,6 +151,19 @@ public final class SimulatedPod implements AutoCloseable {
         worker(ProbeKind.LIVENESS, spec.liveness());
         worker(ProbeKind.READINESS, spec.readiness());
         return this;
+    }
+
+    /** Starts container instance {@code index}: a new process of the sample app with the admitted env. */
+    private ContainerInstance newContainer(int index) {
+        Path portFile = logDir.resolve(name + "-container-" + index + ".port");
+        try {
+            Files.deleteIfExists(portFile); // an earlier run's
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        AppProcess process = AppProcess.start(app.command(portFile, systemProperties), env,
+                logDir.resolve(name + "-container-" + index + ".log"));
+        return new ContainerInstance(index, process, () -> AppProcess.portFrom(portFile), false);
     }
 
     private void worker(ProbeKind kind, ProbeSpec probe) {
@@ -218,7 +176,7 @@ public final class SimulatedPod implements AutoCloseable {
     }
 
     private void doProbe(ProbeWorker w) {
-        Container c = current;
+        ContainerInstance c = current;
         if (!w.due(c)) {
             return;
         }
@@ -235,7 +193,7 @@ public final class SimulatedPod implements AutoCloseable {
         }
     }
 
-    private void decide(ProbeWorker w, Container c, Observation o, boolean result) {
+    private void decide(ProbeWorker w, ContainerInstance c, Observation o, boolean result) {
         int threshold = w.probe().failureThreshold();
         switch (w.kind()) {
             case STARTUP -> {
@@ -258,14 +216,14 @@ public final class SimulatedPod implements AutoCloseable {
         }
     }
 
-    private Observation httpGet(ProbeKind kind, Container c, ProbeSpec probe) {
+    private Observation httpGet(ProbeKind kind, ContainerInstance c, ProbeSpec probe) {
         HttpResponse<String> r = get(c, probe.path(), Duration.ofSeconds(probe.timeoutSeconds()));
         return r == null ? new Observation(kind, c.index, 0, "", timeline.now(), "")
                 : new Observation(kind, c.index, r.statusCode(), r.body(), timeline.now(), r.body());
     }
 
     /** Adds role-probe's details, read from the app's details path when its probe answers do not carry them. */
-    private Observation withDetails(Observation o, Container c, ProbeSpec probe) {
+    private Observation withDetails(Observation o, ContainerInstance c, ProbeSpec probe) {
         if (app.detailsPath().isEmpty() || o.status() == 0) {
             return o;
         }
@@ -274,7 +232,7 @@ public final class SimulatedPod implements AutoCloseable {
     }
 
     /** @return the response, or null when nothing answered in time (or nothing listens yet, as a refused connection) */
-    private HttpResponse<String> get(Container c, String path, Duration timeout) {
+    private HttpResponse<String> get(ContainerInstance c, String path, Duration timeout) {
         int port = c.hostPort();
         if (port == 0) {
             return null;
@@ -291,7 +249,7 @@ public final class SimulatedPod implements AutoCloseable {
         }
     }
 
-    private void setReady(Container c, boolean result) {
+    private void setReady(ContainerInstance c, boolean result) {
         synchronized (lock) {
             if (current != c) {
                 return;
@@ -307,7 +265,7 @@ public final class SimulatedPod implements AutoCloseable {
         }
     }
 
-    private void restart(Container c, String cause) {
+    private void restart(ContainerInstance c, String cause) {
         synchronized (lock) {
             if (current != c || closed) {
                 return;
@@ -344,7 +302,7 @@ public final class SimulatedPod implements AutoCloseable {
                 }
                 int index = containers.size();
                 timeline.record(name, "container " + index + " starting (restart " + index + ", same pod, same env)");
-                Container next = new Container(index);
+                ContainerInstance next = newContainer(index);
                 containers.add(next);
                 current = next;
                 watchExit(next);
@@ -352,7 +310,7 @@ public final class SimulatedPod implements AutoCloseable {
         });
     }
 
-    private void watchExit(Container c) {
+    private void watchExit(ContainerInstance c) {
         c.process.process().onExit().thenRun(() -> {
             if (!c.killed && !closed) {
                 restart(c, "container exited with code " + c.process.process().exitValue());
@@ -427,7 +385,7 @@ public final class SimulatedPod implements AutoCloseable {
     public String logs() {
         StringBuilder b = new StringBuilder();
         synchronized (lock) {
-            for (Container c : containers) {
+            for (ContainerInstance c : containers) {
                 b.append("--- ").append(c.process.log().getFileName()).append('\n');
                 try {
                     List<String> lines = java.nio.file.Files.readAllLines(c.process.log());
@@ -451,7 +409,7 @@ public final class SimulatedPod implements AutoCloseable {
     /** Deletes the pod: stops the workers and kills the container (grace 5 s, not scaled). */
     @Override
     public void close() {
-        Container c;
+        ContainerInstance c;
         synchronized (lock) {
             if (closed) {
                 return;
@@ -462,11 +420,11 @@ public final class SimulatedPod implements AutoCloseable {
             ready = false;
         }
         kubelet.shutdownNow();
-        List<Container> all;
+        List<ContainerInstance> all;
         synchronized (lock) {
             all = List.copyOf(containers);
         }
-        for (Container x : all) {
+        for (ContainerInstance x : all) {
             x.killed = true;
             x.process.stop(Duration.ofSeconds(5));
         }

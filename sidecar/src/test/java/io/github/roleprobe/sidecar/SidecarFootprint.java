@@ -42,8 +42,7 @@ import java.util.function.ToLongFunction;
  * {@code -Xshare:dump}: one archive instead of the JDK's) or {@code appcds=none}.
  *
  * <pre>
- * ./mvnw -pl sidecar -am package -DskipTests
- * ./mvnw -q -o -pl sidecar dependency:build-classpath -Dmdep.outputFile=target/test.classpath
+ * ./mvnw -q -o -pl sidecar -am package -DskipTests dependency:build-classpath -Dmdep.outputFile=target/test.classpath
  * cd sidecar &amp;&amp; java -cp target/test-classes:$(cat target/test.classpath) io.github.roleprobe.sidecar.SidecarFootprint \
  *     3 60 'jvm.flags|' '-Xmx16m|-Xmx16m' 'no AppCDS|appcds=none' 'glibc arenas|env:MALLOC_ARENA_MAX=2'
  * </pre>

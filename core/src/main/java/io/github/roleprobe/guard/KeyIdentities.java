@@ -71,7 +71,8 @@ public final class KeyIdentities {
 
     /**
      * Asks STS who owns {@code credentials}, unless a call for the same access key id is in flight, whose result
-     * is then shared (waiting at most {@code wait}). A success is remembered.
+     * is then shared (waiting at most {@code wait}). A success is remembered; a rejection of the credentials by STS
+     * ({@code CREDENTIALS_REJECTED}: an expired or invalid key) forgets what was known about the key.
      *
      * @param accessKeyId the access key id of {@code credentials}
      * @param credentials the credentials to sign the call with; not kept
@@ -90,6 +91,9 @@ public final class KeyIdentities {
             result = sts.apply(credentials);
             if (result.arn().isPresent()) {
                 remember(accessKeyId, result.arn().get());
+            } else if (result.failure().orElse(null) == CallerIdentityResult.Failure.CREDENTIALS_REJECTED) {
+                // STS no longer accepts this key (expired, revoked): what it once said about it must not confirm it.
+                known.remove(accessKeyId);
             }
             return new Outcome(result, result.sent());
         } finally {

@@ -8,9 +8,10 @@ final class Remedies {
     static final String VERIFIED = "None needed.";
     static final String PENDING = "Wait: the first verification attempt is running.";
     static final String NODE_ROLE = "The SDK fell through to IMDS because the EKS Pod Identity association or IRSA was not"
-            + " effective yet. A container restart builds a fresh credential chain (liveness does it after the grace"
-            + " period); set AWS_EC2_METADATA_DISABLED=true (also where an IMDS hop limit of 1 blocks pods) so the pod"
-            + " waits instead.";
+            + " effective yet. role-probe retries, and this clears once the association works; an application's own"
+            + " credential provider that already resolved the node role keeps it until the container restarts"
+            + " (liveness does that after the grace period). Set AWS_EC2_METADATA_DISABLED=true (also where an IMDS hop"
+            + " limit of 1 blocks pods) so the pod waits instead.";
     static final String OTHER_IDENTITY = "Point the EKS Pod Identity association (or the service account's"
             + " eks.amazonaws.com/role-arn) at the expected role, or correct " + RoleProbeConfig.ROLE_ARNS + " (for an"
             + " association with a target role, the pod runs as the target role: expect that one).";

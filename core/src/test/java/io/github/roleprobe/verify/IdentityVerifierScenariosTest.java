@@ -95,6 +95,16 @@ class IdentityVerifierScenariosTest {
         throw new AssertionError("condition not reached within " + WAIT + "; last: " + verifier.snapshot());
     }
 
+    /** @return the index of the first VERIFIED snapshot in {@code snapshots}; fails when there is none */
+    private static int firstVerified(List<VerificationSnapshot> snapshots) {
+        for (int i = 0; i < snapshots.size(); i++) {
+            if (snapshots.get(i).state() == VerificationState.VERIFIED) {
+                return i;
+            }
+        }
+        throw new AssertionError("no VERIFIED snapshot among " + snapshots.size());
+    }
+
     private static Predicate<VerificationSnapshot> in(VerificationState state) {
         return s -> s.state() == state;
     }
@@ -132,7 +142,14 @@ class IdentityVerifierScenariosTest {
 
         assertThat(Duration.between(started, Instant.now())).isGreaterThanOrEqualTo(Duration.ofSeconds(3));
         assertThat(verified.callerArn()).hasValueSatisfying(arn -> assertThat(arn).contains(":assumed-role/orders/"));
-        List<VerificationSnapshot> before = published.subList(0, published.size() - 1);
+        // A copy: the verifier thread goes on publishing (a sub-list of the live list would fail on that); the
+        // listener may hear of VERIFIED just after the snapshot shows it.
+        Instant deadline = Instant.now().plus(WAIT);
+        while (published.stream().noneMatch(s -> s.state() == VerificationState.VERIFIED) && Instant.now().isBefore(deadline)) {
+            Thread.sleep(10);
+        }
+        List<VerificationSnapshot> all = List.copyOf(published);
+        List<VerificationSnapshot> before = all.subList(0, firstVerified(all));
         assertThat(before).isNotEmpty().allSatisfy(s -> {
             assertThat(s.ready()).isFalse();
             assertThat(s.state()).isIn(VerificationState.WRONG_IDENTITY, VerificationState.NO_CREDENTIALS);
@@ -263,11 +280,11 @@ class IdentityVerifierScenariosTest {
         assertThat(s.stsCalls()).isEqualTo(11);
         assertThat(pod.counters().stsGetCallerIdentityCalls()).isEqualTo(11);
         assertThat(backoffDraws).hasValue(10);
-        assertThat(published.subList(0, 10)).allSatisfy(p -> {
+        assertThat(List.copyOf(published).subList(0, 10)).allSatisfy(p -> {
             assertThat(p.state()).isEqualTo(VerificationState.STS_UNAVAILABLE);
             assertThat(p.reason()).contains("Throttling");
         });
-        assertThat(reports.subList(0, 10)).allSatisfy(r ->
+        assertThat(List.copyOf(reports).subList(0, 10)).allSatisfy(r ->
                 assertThat(r.stsCall()).contains(io.github.roleprobe.sts.StsCallResult.THROTTLED));
         assertThat(reports.get(10).stsCall()).contains(io.github.roleprobe.sts.StsCallResult.SUCCESS);
         assertThat(reports.get(10).stateChanged()).isTrue();
@@ -447,6 +464,33 @@ class IdentityVerifierScenariosTest {
             assertThat(p.state()).isEqualTo(VerificationState.NO_CREDENTIALS);
             assertThat(p.reason()).contains("ExpiredToken").contains("rejected");
         });
+    }
+
+    @Test
+    void aKeyStsRejectsAfterVerificationIsNeverVerifiedAgainFromWhatWasKnownAboutIt() throws Exception {
+        // The same Pod Identity key, confirmed once, is later rejected by STS (expired, revoked): the identity cached
+        // for it must not turn the next attempt VERIFIED without STS (readiness would flap between the two).
+        start(EksPodSimulator.builder().podIdentity(ORDERS));
+        IdentityVerifier verifier = verifier(fastConfig()
+                .refreshInterval(Duration.ofMillis(100)).maxAge(Duration.ofMillis(50)).build(), null).start();
+        await(verifier, in(VerificationState.VERIFIED));
+
+        pod.stsFailNext(1_000, StsFailure.EXPIRED_TOKEN);
+        await(verifier, in(VerificationState.NO_CREDENTIALS));
+        int rejectedAt = published.size();
+        long callsAtRejection = pod.counters().stsGetCallerIdentityCalls();
+        Instant deadline = Instant.now().plus(WAIT);
+        while (published.size() < rejectedAt + 4 && Instant.now().isBefore(deadline)) {
+            Thread.sleep(10);
+        }
+
+        List<VerificationSnapshot> all = List.copyOf(published);
+        List<VerificationSnapshot> after = all.subList(rejectedAt, all.size());
+        assertThat(after).as("attempts after the rejection").hasSizeGreaterThanOrEqualTo(4)
+                .allSatisfy(s -> assertThat(s.state()).isEqualTo(VerificationState.NO_CREDENTIALS));
+        assertThat(verifier.ready()).isFalse();
+        assertThat(pod.counters().stsGetCallerIdentityCalls() - callsAtRejection)
+                .as("each of those attempts asked STS").isGreaterThanOrEqualTo(4);
     }
 
     @Test

@@ -19,8 +19,10 @@ import java.util.function.Function;
  *   <li>{@code /startupz}: 200 from the first {@code VERIFIED} on (for a native sidecar's startup probe, which holds
  *       the application containers until it passes), else 503;</li>
  *   <li>{@code /readyz}: 200 while {@code VERIFIED} (stale included), else 503, as the starters' readiness;</li>
- *   <li>{@code /livez}: 503 only for a restart-fixable wrong identity past {@code role-probe.liveness-grace}, as the
- *       starters' liveness;</li>
+ *   <li>{@code /livez}: core's liveness ({@link VerificationSnapshot#live}), as the starters': 503 only for a
+ *       restart-fixable wrong identity past {@code role-probe.liveness-grace}. The sidecar verifies the SDK default
+ *       chain, built afresh for every attempt ({@link SidecarVerifier}), so none of its wrong identities is: 200 in
+ *       every state, while the process answers;</li>
  *   <li>{@code /details}: always 200.</li>
  * </ul>
  * Each answers the snapshot's details as JSON ({@code status} {@code UP} or {@code DOWN} first, then state, reason,

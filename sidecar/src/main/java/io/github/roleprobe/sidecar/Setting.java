@@ -31,7 +31,9 @@ enum Setting {
             "Once verified: how often credentials are re-resolved (default 1m)."),
     MAX_AGE(RoleProbeConfig.MAX_AGE, "DURATION", "Age after which a confirmation is renewed with STS (default 20m)."),
     LIVENESS_GRACE(RoleProbeConfig.LIVENESS_GRACE, "DURATION",
-            "How long a restart-fixable wrong identity may last before liveness goes DOWN (default 60s)."),
+            "How long a restart-fixable wrong identity may last before liveness goes DOWN (default 60s). The"
+                    + " sidecar's SDK default chain is built afresh for every attempt, so none of its wrong identities"
+                    + " is restart-fixable: /livez stays 200."),
     STS_TIMEOUT(RoleProbeConfig.STS_TIMEOUT, "DURATION", "Timeout of one STS call, connection included (default 5s).");
 
     private final String key;

@@ -2,28 +2,42 @@ package io.github.roleprobe.sidecar;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.roleprobe.testkit.AgentFailure;
 import io.github.roleprobe.testkit.EksPodSimulator;
 import io.github.roleprobe.testkit.ImdsMode;
 import io.github.roleprobe.testkit.StsFailure;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The packaged jar's three commands as child processes in a testkit simulated pod, through the real AWS SDK providers
- * (the SDK default chain of the child): each state's exit code and output, SIGTERM during wait and serve, and a
+ * (the SDK default chain of the child): each state's exit code and output (check and wait), the probes of serve in
+ * each state (core's liveness rule included), a port serve cannot listen on, SIGTERM during wait and serve, and a
  * secret scan over everything the sidecar printed or served.
  */
 class SidecarCommandsIT {
 
     static final String ROLE = "arn:aws:iam::111122223333:role/orders";
     static final Map<String, String> EXPECT_ORDERS = Map.of("ROLE_PROBE_ROLE_ARNS", ROLE);
+    /** Expected, but IMDS off: a pod that waits for its association instead of taking the node role. */
+    static final Map<String, String> EXPECT_ORDERS_NO_IMDS = Map.of("ROLE_PROBE_ROLE_ARNS", ROLE,
+            "AWS_EC2_METADATA_DISABLED", "true");
+    /** Another role of the same account: what an association pointed at the wrong role hands out. */
+    static final String BILLING = "arn:aws:iam::111122223333:role/billing";
 
     @TempDir
     Path tmp;
@@ -164,6 +178,102 @@ class SidecarCommandsIT {
         assertThat(p.stdout()).contains("role-probe wait: stopped before verification, NO_CREDENTIALS: ");
     }
 
+    // --- wait: at the timeout, the code of the state reached, with that state's reason and remedy (ExitCodes) ---
+    // (5 s: the first attempt, the SDK's class loading included, must have finished on a loaded 2-CPU machine)
+
+    @Test
+    void waitWhoseFirstAttemptOutlastsTheTimeoutIsPending10() throws Exception {
+        EksPodSimulator sim = sim(EksPodSimulator.builder().podIdentity(ROLE).stsLatency(Duration.ofSeconds(20)));
+        SidecarProcess p = run(sim, EXPECT_ORDERS, "wait", "--timeout", "1s", "--sts-timeout", "30s");
+        assertThat(p.exitCode()).isEqualTo(10);
+        WaitOutcome o = WaitOutcome.of(p, 1000, "PENDING");
+        assertThat(o.reason()).isEqualTo("No verification attempt has finished yet.");
+        assertThat(o.remedy()).isEqualTo("Wait: the first verification attempt is running.");
+    }
+
+    @Test
+    void waitStuckOnTheNodeRoleIsWrongIdentity11() throws Exception {
+        EksPodSimulator sim = sim(EksPodSimulator.builder().podIdentity(ROLE)
+                .associationConsistentAfter(Duration.ofHours(1)));
+        SidecarProcess p = run(sim, EXPECT_ORDERS, "wait", "--timeout", "5s");
+        assertThat(p.exitCode()).isEqualTo(11);
+        WaitOutcome o = WaitOutcome.of(p, 5000, "WRONG_IDENTITY/NODE_ROLE");
+        assertThat(o.reason()).contains(sim.nodeRoleCallerArn());
+        assertThat(o.remedy()).contains("fell through to IMDS", "AWS_EC2_METADATA_DISABLED=true");
+        o.assertLoggedByTheVerifier(p);
+    }
+
+    @Test
+    void waitForAnAssociationThatDoesNotExistYetIsNoCredentials12() throws Exception {
+        EksPodSimulator sim = sim(EksPodSimulator.builder().podIdentity(ROLE).imds(ImdsMode.ABSENT)
+                .associationConsistentAfter(Duration.ofHours(1)));
+        SidecarProcess p = run(sim, EXPECT_ORDERS_NO_IMDS, "wait", "--timeout", "5s");
+        assertThat(p.exitCode()).isEqualTo(12);
+        WaitOutcome o = WaitOutcome.of(p, 5000, "NO_CREDENTIALS");
+        assertThat(o.reason()).contains("EKS Pod Identity", "answered 403");
+        assertThat(o.remedy()).contains("association");
+        o.assertLoggedByTheVerifier(p);
+    }
+
+    @Test
+    void waitWithStsDownIsStsUnavailable14() throws Exception {
+        EksPodSimulator sim = sim(EksPodSimulator.builder().podIdentity(ROLE)
+                .stsFailFirst(1_000, StsFailure.SERVICE_UNAVAILABLE_503));
+        SidecarProcess p = run(sim, EXPECT_ORDERS, "wait", "--timeout", "5s");
+        assertThat(p.exitCode()).isEqualTo(14);
+        WaitOutcome o = WaitOutcome.of(p, 5000, "STS_UNAVAILABLE");
+        assertThat(o.reason()).contains("STS answered 503 ServiceUnavailable");
+        assertThat(o.remedy()).isEqualTo("Check network access to the regional STS endpoint; role-probe retries with"
+                + " backoff.");
+        o.assertLoggedByTheVerifier(p);
+    }
+
+    @Test
+    void waitWithoutAnExpectedRoleInKubernetesIsMisconfigured15() throws Exception {
+        EksPodSimulator sim = sim(EksPodSimulator.builder().podIdentity(ROLE));
+        SidecarProcess p = run(sim, Map.of(), "wait", "--timeout", "2s");
+        assertThat(p.exitCode()).isEqualTo(15);
+        WaitOutcome o = WaitOutcome.of(p, 2000, "MISCONFIGURED");
+        assertThat(o.reason()).contains("role-probe.role-arns");
+        assertThat(o.remedy()).isEqualTo("Set role-probe.role-arns=arn:aws:iam::111122223333:role/orders (or use IRSA,"
+                + " whose AWS_ROLE_ARN is then expected).");
+        o.assertLoggedByTheVerifier(p);
+        assertThat(sim.counters().stsGetCallerIdentityCalls()).as("nothing to verify against").isZero();
+    }
+
+    @Test
+    void aBadEnvironmentValueExitsTwoFromThePackagedJar() throws Exception {
+        EksPodSimulator sim = sim(EksPodSimulator.builder().podIdentity(ROLE));
+        SidecarProcess p = run(sim, Map.of("ROLE_PROBE_ROLE_ARNS", ROLE, "ROLE_PROBE_LIVENESS_GRACE", "soon"),
+                "wait", "--timeout", "2s");
+        assertThat(p.exitCode()).isEqualTo(2);
+        assertThat(p.stderr()).startsWith("role-probe: Invalid value for 'role-probe.liveness-grace': 'soon'.")
+                .contains("Set by the environment variable ROLE_PROBE_LIVENESS_GRACE.")
+                .contains("Example: role-probe.liveness-grace=60s");
+        assertThat(p.stdout()).isEmpty();
+        assertThat(sim.counters().stsGetCallerIdentityCalls()).isZero();
+    }
+
+    /**
+     * What {@code wait} printed at its timeout: {@code role-probe wait: not verified within N ms, STATE[/KIND]:
+     * REASON} and {@code Remedy: REMEDY}.
+     */
+    private record WaitOutcome(String state, String reason, String remedy) {
+
+        static WaitOutcome of(SidecarProcess p, long timeoutMillis, String state) {
+            String head = "role-probe wait: not verified within " + timeoutMillis + " ms, " + state + ": ";
+            Matcher m = Pattern.compile(Pattern.quote(head) + "(.*)\\R" + "Remedy: (.*)\\R").matcher(p.stdout());
+            assertThat(m.find()).as("wait's outcome for %s in %s", state, p.stdout()).isTrue();
+            return new WaitOutcome(state, m.group(1), m.group(2));
+        }
+
+        /** The reason and remedy are the verifier's for that state, as it logged it once reached. */
+        void assertLoggedByTheVerifier(SidecarProcess p) {
+            assertThat(p.stderr()).contains("AWS identity " + state + ": " + reason)
+                    .contains("Remedy: " + remedy);
+        }
+    }
+
     // --- serve ---
 
     @Test
@@ -198,5 +308,123 @@ class SidecarCommandsIT {
         p.sigterm();
         assertThat(p.exitCode()).isEqualTo(143);
         assertThat(p.stderr()).contains("role-probe: stopped");
+    }
+
+    @Test
+    void serveNotInjectedHoldsStartupAndReadinessAndKeepsLivenessUp() throws Exception {
+        // In Kubernetes, no Pod Identity or IRSA env; the SDK chain falls through to IMDS: the node role.
+        EksPodSimulator sim = sim(EksPodSimulator.builder().inKubernetes(true));
+        SidecarProcess p = run(sim, EXPECT_ORDERS, "serve", "--port", "0", "--address", "127.0.0.1",
+                "--liveness-grace", "0s");
+        HttpResponse<String> details = p.awaitAnswer("/details", r -> r.body().contains("\"state\":\"NOT_INJECTED\""),
+                "NOT_INJECTED");
+        assertThat(details.statusCode()).isEqualTo(200);
+        assertThat(details.body()).startsWith("{\"state\":\"NOT_INJECTED\",\"reason\":\"Running in Kubernetes, but"
+                        + " neither EKS Pod Identity")
+                .contains("\"remedy\":\"Recreate the pod (kubectl rollout restart or delete the pod)")
+                .contains("\"injection\":\"NONE\"")
+                .contains("\"callerArn\":\"" + sim.nodeRoleCallerArn() + "\"")
+                .doesNotContain("livenessDeadline");
+        HttpResponse<String> startup = p.get("/startupz");
+        assertThat(startup.statusCode()).isEqualTo(503);
+        assertThat(startup.body()).startsWith("{\"status\":\"DOWN\",\"state\":\"NOT_INJECTED\"");
+        HttpResponse<String> readiness = p.get("/readyz");
+        assertThat(readiness.statusCode()).isEqualTo(503);
+        assertThat(readiness.body()).startsWith("{\"status\":\"DOWN\",\"state\":\"NOT_INJECTED\"")
+                .contains("\"reason\":\"Running in Kubernetes", "\"remedy\":\"Recreate the pod");
+        HttpResponse<String> liveness = p.get("/livez");
+        assertThat(liveness.statusCode()).as("a container restart keeps the env admission gave: only a new pod heals,"
+                + " even with a liveness grace of 0s").isEqualTo(200);
+        assertThat(liveness.body()).startsWith("{\"status\":\"UP\",\"state\":\"NOT_INJECTED\"");
+        assertThat(p.get("/metrics").body())
+                .contains("role_probe_state{role=\"orders\",state=\"not_injected\"} 1.0")
+                .contains("role_probe_state{role=\"orders\",state=\"verified\"} 0.0");
+    }
+
+    /**
+     * Core's liveness rule (IdentityVerifier, README "Probe semantics"): a wrong identity takes liveness DOWN after
+     * the grace only when it comes from an application's own long-lived credential provider. The sidecar verifies the
+     * SDK default chain, built afresh for every attempt until verified, so a restart of its container could not do
+     * better: /livez stays 200 even with a grace of 0s, with the wrong identity from the pod's own Pod Identity agent
+     * (another role) or from IMDS (the node role, association not effective yet). Readiness and startup stay DOWN.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"OTHER", "NODE_ROLE"})
+    void serveWithAWrongIdentityFromThePodsOwnChainKeepsLivenessUpPastTheGrace(String kind) throws Exception {
+        EksPodSimulator sim = sim(kind.equals("OTHER")
+                ? EksPodSimulator.builder().podIdentity(BILLING)
+                : EksPodSimulator.builder().podIdentity(ROLE).associationConsistentAfter(Duration.ofHours(1)));
+        String caller = kind.equals("OTHER") ? sim.podIdentityCallerArn() : sim.nodeRoleCallerArn();
+        SidecarProcess p = run(sim, EXPECT_ORDERS, "serve", "--port", "0", "--address", "127.0.0.1",
+                "--liveness-grace", "0s", "--backoff-max", "500ms");
+        String wrong = "\"state\":\"WRONG_IDENTITY\",\"wrongIdentity\":\"" + kind + "\"";
+        HttpResponse<String> first = p.awaitAnswer("/livez", r -> r.body().contains(wrong), "WRONG_IDENTITY/" + kind);
+        assertThat(first.statusCode()).as("liveness at the first wrong identity").isEqualTo(200);
+        assertThat(first.body()).contains("\"callerArn\":\"" + caller + "\"", "\"injection\":\"POD_IDENTITY\"")
+                .doesNotContain("livenessDeadline");
+        String since = field(first.body(), "stateSince");
+
+        HttpResponse<String> later = p.awaitAnswer("/livez", r -> attempts(r.body()) >= attempts(first.body()) + 2,
+                "two more attempts");
+        assertThat(later.statusCode()).as("liveness after two more attempts in the same wrong identity, past the"
+                + " grace of 0s").isEqualTo(200);
+        assertThat(later.body()).startsWith("{\"status\":\"UP\"").contains(wrong).doesNotContain("livenessDeadline");
+        assertThat(field(later.body(), "stateSince")).as("the same wrong identity all along").isEqualTo(since);
+        assertThat(p.get("/readyz").statusCode()).isEqualTo(503);
+        assertThat(p.get("/startupz").statusCode()).isEqualTo(503);
+        assertThat(p.get("/metrics").body())
+                .contains("role_probe_state{role=\"orders\",state=\"wrong_identity_" + kind.toLowerCase(Locale.ROOT)
+                        + "\"} 1.0");
+    }
+
+    @Test
+    void startupStaysUpOnceVerifiedWhileReadinessFollowsTheState() throws Exception {
+        // Credentials that are stale at once for the SDK (it refreshes within a minute of the expiration): every
+        // re-resolution asks the agent.
+        EksPodSimulator sim = sim(EksPodSimulator.builder().podIdentity(ROLE).imds(ImdsMode.ABSENT)
+                .credentialsLifetime(Duration.ofSeconds(30)));
+        SidecarProcess p = run(sim, EXPECT_ORDERS_NO_IMDS, "serve", "--port", "0", "--address", "127.0.0.1",
+                "--refresh-interval", "1s");
+        p.awaitStatus("/readyz", 200);
+        assertThat(p.get("/startupz").statusCode()).isEqualTo(200);
+
+        // The agent fails from now on: no credentials any more, for good.
+        sim.setAgentOutage(AgentFailure.SERVER_ERROR_500);
+        HttpResponse<String> startup = p.awaitAnswer("/startupz",
+                r -> r.body().contains("\"state\":\"NO_CREDENTIALS\""), "NO_CREDENTIALS");
+        assertThat(startup.statusCode()).as("from the first VERIFIED on").isEqualTo(200);
+        assertThat(startup.body()).startsWith("{\"status\":\"UP\",\"state\":\"NO_CREDENTIALS\"");
+        HttpResponse<String> notReady = p.get("/readyz");
+        assertThat(notReady.statusCode()).isEqualTo(503);
+        assertThat(notReady.body()).startsWith("{\"status\":\"DOWN\",\"state\":\"NO_CREDENTIALS\"")
+                .contains("500");
+        assertThat(p.get("/livez").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void serveThatCannotListenExitsOneNamingAddressAndPortWithoutAStackTrace() throws Exception {
+        EksPodSimulator sim = sim(EksPodSimulator.builder().podIdentity(ROLE));
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            String port = String.valueOf(taken.getLocalPort());
+            SidecarProcess p = run(sim, EXPECT_ORDERS, "serve", "--port", port, "--address", "127.0.0.1");
+            assertThat(p.exitCode()).isEqualTo(1);
+            assertThat(p.stderr()).isEqualTo("role-probe: cannot listen on 127.0.0.1:" + port + ": Address already in"
+                    + " use" + System.lineSeparator());
+            assertThat(p.stdout()).doesNotContain(ServeCommand.LISTENING);
+            assertThat(sim.counters().stsGetCallerIdentityCalls()).as("no attempt without a server").isZero();
+            assertThat(sim.counters().agentRequests()).isZero();
+        }
+    }
+
+    private static String field(String json, String name) {
+        Matcher m = Pattern.compile("\"" + Pattern.quote(name) + "\":\"([^\"]*)\"").matcher(json);
+        assertThat(m.find()).as("%s in %s", name, json).isTrue();
+        return m.group(1);
+    }
+
+    private static long attempts(String json) {
+        Matcher m = Pattern.compile("\"attempts\":(\\d+)").matcher(json);
+        assertThat(m.find()).as("attempts in %s", json).isTrue();
+        return Long.parseLong(m.group(1));
     }
 }

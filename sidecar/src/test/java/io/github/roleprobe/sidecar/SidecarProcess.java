@@ -170,6 +170,29 @@ final class SidecarProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Polls {@code path} until its answer satisfies {@code condition}, at most {@link #BOUND}.
+     *
+     * @param condition on the answer (status and body)
+     * @param what for the error
+     * @return the first answer that satisfies it
+     */
+    HttpResponse<String> awaitAnswer(String path, Predicate<HttpResponse<String>> condition, String what)
+            throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + BOUND.toNanos();
+        while (true) {
+            HttpResponse<String> r = get(path);
+            if (condition.test(r)) {
+                return r;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(path + " never answered " + what + " within " + BOUND + "; last: "
+                        + r.statusCode() + " " + r.body());
+            }
+            Thread.sleep(50);
+        }
+    }
+
     /** Sends SIGTERM. */
     void sigterm() {
         process.destroy();

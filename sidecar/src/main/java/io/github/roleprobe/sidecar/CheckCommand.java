@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
  * {@code role-probe check}: one verification attempt; prints its snapshot's details as one JSON object on standard
  * output (state, reason, remedy, caller ARN, credential source, masked access key id, ...; never a secret) and exits
  * with the state's code ({@link ExitCodes}). An attempt still running at {@code --timeout} leaves the state
- * {@code PENDING}.
+ * {@code PENDING}, and the command exits then without waiting for that attempt's STS request.
  */
 @Command(name = "check", mixinStandardHelpOptions = true,
         description = "One verification attempt: print the result as JSON and exit with the state's code.")
@@ -40,10 +40,10 @@ final class CheckCommand extends SidecarCommand {
             s = verifier.verifyNow().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             s = verifier.snapshot();
-        } finally {
-            verifier.close();
         }
         out.println(new String(DetailsJson.write(null, s.details()), StandardCharsets.UTF_8));
+        out.flush();
+        closeWithoutWaiting(verifier);
         return ExitCodes.of(s.state());
     }
 }

@@ -41,6 +41,20 @@ abstract class SidecarCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Closes the verifier on a daemon thread and returns at once, for {@code wait} and {@code check} once their
+     * result is printed: {@link IdentityVerifier#close()} waits up to 5 s for an attempt still running (one whose STS
+     * request outlasts {@code --timeout}), and the command's exit must not wait for it. The process exits right after
+     * ({@link RoleProbeSidecar#main}), which ends that attempt; STS has then counted at most the request it was sent.
+     *
+     * @param verifier the verifier to close; its snapshot stays readable
+     */
+    static void closeWithoutWaiting(IdentityVerifier verifier) {
+        Thread closer = new Thread(verifier::close, "role-probe-close");
+        closer.setDaemon(true);
+        closer.start();
+    }
+
     /** Reads {@code --timeout}: a duration as the settings take them. */
     static final class TimeoutConverter implements CommandLine.ITypeConverter<Duration> {
         @Override

@@ -15,8 +15,9 @@ import picocli.CommandLine.Option;
 /**
  * {@code role-probe wait}: runs the verifier until the first {@code VERIFIED} (exit 0) or until {@code --timeout}
  * (exit with the code of the state then, {@link ExitCodes}), and prints the outcome: the caller ARN, or the state,
- * reason and remedy. For a classic init container, before Kubernetes 1.29's native sidecars. SIGTERM while waiting
- * closes the verifier and prints the state reached; the JVM exits with 143.
+ * reason and remedy. For a classic init container, before Kubernetes 1.29's native sidecars. It exits at the timeout
+ * without waiting for an attempt still running then. SIGTERM while waiting prints the state reached and closes the
+ * verifier; the JVM exits with 143 at once.
  */
 @Command(name = "wait", mixinStandardHelpOptions = true,
         description = "Exit 0 once the identity is verified; after --timeout exit with the state's code.")
@@ -45,23 +46,27 @@ final class WaitCommand extends SidecarCommand {
             return ExitCodes.USAGE;
         }
         Thread hook = new Thread(() -> {
-            verifier.close();
             out.println("role-probe wait: stopped before verification, " + outcome(verifier.snapshot()));
             out.flush();
+            closeWithoutWaiting(verifier);
         }, "role-probe-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         verifier.start();
         boolean done = verified.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
         VerificationSnapshot s = verifier.snapshot();
         Runtime.getRuntime().removeShutdownHook(hook);
-        verifier.close();
+        int code;
         if (done || s.ready()) {
             out.println("role-probe wait: VERIFIED as " + s.callerArn().orElse("?")
                     + s.credentialSource().map(c -> " (credentials from " + c + ")").orElse(""));
-            return ExitCodes.VERIFIED;
+            code = ExitCodes.VERIFIED;
+        } else {
+            out.println("role-probe wait: not verified within " + timeout.toMillis() + " ms, " + outcome(s));
+            code = ExitCodes.of(s.state());
         }
-        out.println("role-probe wait: not verified within " + timeout.toMillis() + " ms, " + outcome(s));
-        return ExitCodes.of(s.state());
+        out.flush();
+        closeWithoutWaiting(verifier);
+        return code;
     }
 
     private static String outcome(VerificationSnapshot s) {

@@ -136,11 +136,21 @@ class SidecarCommandsIT {
     }
 
     @Test
-    void checkWhoseAttemptOutlastsTheTimeoutIsPending10() throws Exception {
-        EksPodSimulator sim = sim(EksPodSimulator.builder().podIdentity(ROLE).stsLatency(Duration.ofSeconds(20)));
+    void checkWhoseAttemptOutlastsTheTimeoutIsPending10AndExitsWithoutWaitingForIt() throws Exception {
+        EksPodSimulator sim = sim(EksPodSimulator.builder().podIdentity(ROLE).stsLatency(Duration.ofHours(1)));
         SidecarProcess p = run(sim, EXPECT_ORDERS, "check", "--timeout", "1s", "--sts-timeout", "30s");
         assertThat(p.exitCode()).isEqualTo(10);
         assertThat(p.stdout()).contains("\"state\":\"PENDING\"");
+        assertExitedWithTheAttemptStillRunning(sim, p);
+    }
+
+    /**
+     * The command exited while its one STS request was still unanswered, without closing the verifier first (which
+     * waits 5 s for the running attempt and then logs that its thread did not stop).
+     */
+    private static void assertExitedWithTheAttemptStillRunning(EksPodSimulator sim, SidecarProcess p) {
+        assertThat(sim.counters().stsGetCallerIdentityCalls()).as("the attempt's request, held by STS").isEqualTo(1);
+        assertThat(p.stderr()).doesNotContain("did not stop");
     }
 
     // --- wait ---
@@ -182,13 +192,14 @@ class SidecarCommandsIT {
     // (5 s: the first attempt, the SDK's class loading included, must have finished on a loaded 2-CPU machine)
 
     @Test
-    void waitWhoseFirstAttemptOutlastsTheTimeoutIsPending10() throws Exception {
-        EksPodSimulator sim = sim(EksPodSimulator.builder().podIdentity(ROLE).stsLatency(Duration.ofSeconds(20)));
+    void waitWhoseFirstAttemptOutlastsTheTimeoutIsPending10AndExitsWithoutWaitingForIt() throws Exception {
+        EksPodSimulator sim = sim(EksPodSimulator.builder().podIdentity(ROLE).stsLatency(Duration.ofHours(1)));
         SidecarProcess p = run(sim, EXPECT_ORDERS, "wait", "--timeout", "1s", "--sts-timeout", "30s");
         assertThat(p.exitCode()).isEqualTo(10);
         WaitOutcome o = WaitOutcome.of(p, 1000, "PENDING");
         assertThat(o.reason()).isEqualTo("No verification attempt has finished yet.");
         assertThat(o.remedy()).isEqualTo("Wait: the first verification attempt is running.");
+        assertExitedWithTheAttemptStillRunning(sim, p);
     }
 
     @Test

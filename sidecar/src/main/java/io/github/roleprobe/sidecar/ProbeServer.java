@@ -9,11 +9,18 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
- * The sidecar's HTTP endpoints, on the JDK's {@link HttpServer} with its single dispatcher thread. Every answer is
- * read from the verifier's latest snapshot: a probe never resolves credentials, never calls STS, never waits.
+ * The sidecar's HTTP endpoints, on the JDK's {@link HttpServer}, each exchange on a small pool of threads made on
+ * demand (a client that sends part of a request holds one of them, never the others' answers, and for at most
+ * {@link #MAX_REQUEST_TIME}). Every answer is read from the verifier's latest snapshot: a probe never resolves
+ * credentials, never calls STS, never waits.
  *
  * <ul>
  *   <li>{@code /startupz}: 200 from the first {@code VERIFIED} on (for a native sidecar's startup probe, which holds
@@ -33,6 +40,18 @@ import java.util.function.Function;
  */
 final class ProbeServer {
 
+    /**
+     * The JDK server's limit on reading one request (its request line, headers and body), in whole seconds, read once
+     * per JVM when the first {@link HttpServer} is created (jdk.httpserver, {@code sun.net.httpserver.ServerConfig});
+     * past it the server closes the connection. Without it (the JDK's default: no limit) a client that sends part of a
+     * request holds its thread for as long as it keeps the connection open.
+     */
+    static final String MAX_REQUEST_TIME_PROPERTY = "sun.net.httpserver.maxReqTime";
+    /** Our value of {@link #MAX_REQUEST_TIME_PROPERTY}, unless it is set already: a probe sends its request at once. */
+    static final Duration MAX_REQUEST_TIME = Duration.ofSeconds(5);
+    /** At most this many exchanges at once; a connection beyond them is closed by the JDK server at once. */
+    static final int MAX_EXCHANGES = 8;
+
     private final HttpServer server;
 
     private ProbeServer(HttpServer server) {
@@ -50,7 +69,11 @@ final class ProbeServer {
      */
     static ProbeServer start(InetSocketAddress address, IdentityVerifier verifier, PrometheusMeterRegistry registry)
             throws IOException {
+        if (System.getProperty(MAX_REQUEST_TIME_PROPERTY) == null) {
+            System.setProperty(MAX_REQUEST_TIME_PROPERTY, Long.toString(MAX_REQUEST_TIME.toSeconds()));
+        }
         HttpServer server = HttpServer.create(address, 16);
+        server.setExecutor(exchanges());
         probe(server, "/startupz", verifier, s -> s.firstVerified().isPresent());
         probe(server, "/readyz", verifier, VerificationSnapshot::ready);
         probe(server, "/livez", verifier, s -> s.live(verifier.clock()));
@@ -60,6 +83,21 @@ final class ProbeServer {
                 registry.scrape().getBytes(StandardCharsets.UTF_8)));
         server.start();
         return new ProbeServer(server);
+    }
+
+    /**
+     * The exchanges' threads. The JDK server reads each request on its executor; without one it reads on its single
+     * dispatcher thread, so one connection that sent part of a request (a port scanner, a client that died mid-request)
+     * held every other answer, the kubelet's probes included, until that client closed it. Threads are made on demand
+     * (none while idle for a minute), daemon, at most {@link #MAX_EXCHANGES}.
+     */
+    private static ThreadPoolExecutor exchanges() {
+        AtomicInteger n = new AtomicInteger();
+        return new ThreadPoolExecutor(0, MAX_EXCHANGES, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+            Thread t = new Thread(r, "role-probe-http-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     private static void probe(HttpServer server, String path, IdentityVerifier verifier,

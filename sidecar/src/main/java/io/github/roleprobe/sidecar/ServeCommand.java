@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -22,13 +23,31 @@ final class ServeCommand extends SidecarCommand {
     /** The line printed once the server listens, followed by {@code host:port}. */
     static final String LISTENING = "role-probe serving /startupz /readyz /livez /details /metrics on ";
 
-    @Option(names = "--port", defaultValue = "9090", description = "Port to listen on (default ${DEFAULT-VALUE}; 0: any"
+    @Option(names = "--port", defaultValue = "9090", converter = PortConverter.class, description = "Port to listen on (default ${DEFAULT-VALUE}; 0: any"
             + " free port, printed).")
     int port;
 
     @Option(names = "--address", defaultValue = "0.0.0.0",
             description = "Address to listen on (default ${DEFAULT-VALUE}: the kubelet probes the pod IP).")
     String address;
+
+    /** Reads {@code --port}: 0 to 65535; anything else is a usage error, not a port the server cannot listen on. */
+    static final class PortConverter implements CommandLine.ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            int port;
+            try {
+                port = Integer.parseInt(value.strip());
+            } catch (NumberFormatException e) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not an int");
+            }
+            if (port < 0 || port > 65535) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not a port: 0 to 65535 (0: any free"
+                        + " port). Example: --port=9090");
+            }
+            return port;
+        }
+    }
 
     ServeCommand(PrintStream out, PrintStream err) {
         super(out, err);

@@ -57,6 +57,10 @@ abstract class SidecarCommand implements Callable<Integer> {
 
     /** Reads {@code --timeout}: a duration as the settings take them. */
     static final class TimeoutConverter implements CommandLine.ITypeConverter<Duration> {
+
+        /** The longest {@code --timeout}: whole days that fit in a {@code long} of nanoseconds. */
+        static final Duration MAX_TIMEOUT = Duration.ofDays(Duration.ofNanos(Long.MAX_VALUE).toDays());
+
         @Override
         public Duration convert(String value) {
             Duration d;
@@ -70,6 +74,11 @@ abstract class SidecarCommand implements Callable<Integer> {
             if (d.isNegative() || d.isZero()) {
                 throw new CommandLine.TypeConversionException("'" + value + "' is not a positive duration. Example:"
                         + " --timeout=120s");
+            }
+            if (d.compareTo(MAX_TIMEOUT) > 0) {
+                // the commands wait in nanoseconds (Duration.toNanos), which overflows past about 292 years
+                throw new CommandLine.TypeConversionException("'" + value + "' is too long: at most "
+                        + MAX_TIMEOUT.toDays() + "d. Example: --timeout=120s");
             }
             return d;
         }

@@ -322,6 +322,43 @@ class SidecarCommandsIT {
     }
 
     @Test
+    void aClientThatSendsPartOfARequestHoldsNoOtherAnswerAndIsCutOff() throws Exception {
+        EksPodSimulator sim = sim(EksPodSimulator.builder().podIdentity(ROLE).imds(ImdsMode.ABSENT));
+        SidecarProcess p = run(sim, EXPECT_ORDERS_NO_IMDS, "serve", "--port", "0", "--address", "127.0.0.1");
+        p.awaitStatus("/readyz", 200);
+        List<java.net.Socket> partial = new ArrayList<>();
+        try {
+            // a scanner or a client that died mid-request: a request line and a header, never the blank line
+            for (int i = 0; i < ProbeServer.MAX_EXCHANGES - 1; i++) {
+                java.net.Socket s = new java.net.Socket(InetAddress.getLoopbackAddress(), p.port());
+                s.getOutputStream().write("GET /readyz HTTP/1.1\r\nHost: x\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                s.getOutputStream().flush();
+                partial.add(s);
+            }
+            // the JDK server reads requests on one dispatcher thread unless given an executor: then this timed out
+            for (String path : List.of("/startupz", "/readyz", "/livez", "/details", "/metrics")) {
+                assertThat(p.get(path).statusCode()).as(path + " while partial requests are open").isEqualTo(200);
+            }
+            // and the partial requests are closed by the server (sun.net.httpserver.maxReqTime), freeing their threads
+            for (java.net.Socket s : partial) {
+                s.setSoTimeout((int) SidecarProcess.BOUND.toMillis());
+                int read;
+                try {
+                    read = s.getInputStream().read();
+                } catch (java.net.SocketException reset) {
+                    read = -1;
+                }
+                assertThat(read).as("the server closed the partial request's connection").isEqualTo(-1);
+            }
+        } finally {
+            for (java.net.Socket s : partial) {
+                s.close();
+            }
+        }
+        assertThat(p.get("/readyz").statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void serveNotInjectedHoldsStartupAndReadinessAndKeepsLivenessUp() throws Exception {
         // In Kubernetes, no Pod Identity or IRSA env; the SDK chain falls through to IMDS: the node role.
         EksPodSimulator sim = sim(EksPodSimulator.builder().inKubernetes(true));

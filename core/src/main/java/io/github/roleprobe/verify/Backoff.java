@@ -16,7 +16,7 @@ final class Backoff {
     private final DoubleSupplier random;
 
     Backoff(Duration initial, DoubleSupplier random) {
-        this.initialNanos = initial.toNanos();
+        this.initialNanos = SaturatedNanos.of(initial);
         this.random = random;
     }
 
@@ -26,7 +26,7 @@ final class Backoff {
      * @return the ceiling of the wait, {@code min(cap, initial × 2^retry)}
      */
     Duration ceiling(int retry, Duration cap) {
-        long capNanos = cap.toNanos();
+        long capNanos = SaturatedNanos.of(cap);
         long ceiling = initialNanos;
         for (int i = 0; i < retry && ceiling < capNanos; i++) {
             ceiling = ceiling > Long.MAX_VALUE / 2 ? Long.MAX_VALUE : ceiling * 2;
@@ -58,8 +58,8 @@ final class Backoff {
         if (retry < persistentAfter) {
             return ceiling(retry, max);
         }
-        long ceiling = max.toNanos();
-        long capNanos = persistentMax.toNanos();
+        long ceiling = SaturatedNanos.of(max);
+        long capNanos = SaturatedNanos.of(persistentMax);
         for (int i = persistentAfter; i <= retry && ceiling < capNanos; i++) {
             ceiling = ceiling > Long.MAX_VALUE / 2 ? Long.MAX_VALUE : ceiling * 2;
         }

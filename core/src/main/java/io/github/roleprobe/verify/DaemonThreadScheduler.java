@@ -29,7 +29,7 @@ final class DaemonThreadScheduler implements VerifierScheduler {
 
     @Override
     public Cancellable schedule(Runnable task, Duration delay) {
-        ScheduledFuture<?> future = executor.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+        ScheduledFuture<?> future = executor.schedule(task, SaturatedNanos.of(delay), TimeUnit.NANOSECONDS);
         return () -> future.cancel(false);
     }
 

@@ -35,4 +35,22 @@ class BackoffTest {
         assertThat(new Backoff(Duration.ofMillis(200), () -> 0.5).delay(3, FIVE_SECONDS))
                 .isEqualTo(Duration.ofMillis(800));
     }
+
+    /** Valid settings of more than about 292 years (Duration.toNanos overflows) mean "never", not an exception. */
+    @Test
+    void durationsBeyondALongOfNanosecondsSaturateInsteadOfOverflowing() {
+        Duration huge = Duration.ofDays(200_000);
+        Duration longest = Duration.ofNanos(Long.MAX_VALUE);
+        Backoff backoff = new Backoff(huge, () -> 1.0);
+
+        assertThat(backoff.ceiling(0, huge)).isEqualTo(longest);
+        assertThat(new Backoff(Duration.ofMillis(200), () -> 1.0).ceiling(500, huge)).isEqualTo(longest);
+        // backoff.max 10ms, persistent-max 200000d: the 13th failure in a row and later (the verifier logged
+        // "attempt failed unexpectedly: ArithmeticException: long overflow" and never tried again)
+        Backoff small = new Backoff(Duration.ofMillis(1), () -> 1.0);
+        assertThat(small.persistentCeiling(12, Duration.ofMillis(10), 12, huge)).isEqualTo(Duration.ofMillis(20));
+        assertThat(small.persistentCeiling(200, Duration.ofMillis(10), 12, huge)).isEqualTo(longest);
+        assertThat(small.stsDelay(200, Duration.ofMillis(10), 12, huge)).isEqualTo(longest);
+        assertThat(small.stsDelay(200, huge, 12, huge)).isEqualTo(longest);
+    }
 }

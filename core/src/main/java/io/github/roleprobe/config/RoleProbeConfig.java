@@ -31,7 +31,7 @@ public final class RoleProbeConfig {
     public static final String BACKOFF_INITIAL = PREFIX + ".backoff.initial";
     /** Setting holding the largest backoff delay after an attempt that sent a request to STS. */
     public static final String BACKOFF_MAX = PREFIX + ".backoff.max";
-    /** Setting holding the largest backoff delay after an attempt that sent no request to STS. */
+    /** Setting holding the largest backoff delay after an attempt that had no request to send to STS. */
     public static final String BACKOFF_LOCAL_MAX = PREFIX + ".backoff.local-max";
     /** Setting holding the largest backoff delay for failures that send requests to STS and persist. */
     public static final String BACKOFF_PERSISTENT_MAX = PREFIX + ".backoff.persistent-max";
@@ -55,7 +55,7 @@ public final class RoleProbeConfig {
     /** Default largest backoff delay after an attempt that sent a request to STS: 5 s. */
     public static final Duration DEFAULT_BACKOFF_MAX = Duration.ofSeconds(5);
     /**
-     * Default largest backoff delay after an attempt that sent no request to STS: 1 s. While a pod waits for
+     * Default largest backoff delay after an attempt that had no request to send to STS: 1 s. While a pod waits for
      * its EKS Pod Identity association, most attempts are such (no credentials, or the node role's access key
      * whose identity is already known), so they retry faster without touching the STS quota: once the
      * association takes effect, the next attempt comes within this ceiling instead of within
@@ -190,7 +190,7 @@ public final class RoleProbeConfig {
     }
 
     /**
-     * Returns the largest backoff delay while not verified, after an attempt that sent no request to STS
+     * Returns the largest backoff delay while not verified, after an attempt that had no request to send to STS
      * (credentials whose identity STS already told, or no credentials yet from the SDK default chain in a Pod
      * Identity pod; see {@code IdentityVerifier} for what counts as a request), as configured. The verifier uses
      * {@code min(backoffLocalMax(), backoffMax())}, so a {@code backoff.max} below it lowers both ceilings.
@@ -377,7 +377,7 @@ public final class RoleProbeConfig {
         }
 
         /**
-         * @param value largest backoff delay after an attempt that sent no request to STS, positive; default
+         * @param value largest backoff delay after an attempt that had no request to send to STS, positive; default
          *     {@link #DEFAULT_BACKOFF_LOCAL_MAX}. May exceed {@code backoffMax}, which then caps it.
          * @return this builder
          */

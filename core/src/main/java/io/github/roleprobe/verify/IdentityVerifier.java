@@ -164,13 +164,20 @@ public final class IdentityVerifier implements AutoCloseable {
     /** Failed attempts in a row, whatever they sent: the exponent of the local backoff. */
     private int consecutiveFailures;
     /**
-     * Failed attempts since the last confirmation that sent (or may have sent) requests to STS: the exponent of
+     * Failed attempts since the last confirmation that sent (or may have sent, or could not reach STS with)
+     * requests to STS: the exponent of
      * the STS backoff and what makes a failure persistent. Attempts that send nothing neither raise nor reset it,
      * so a pod that waits for its association without calling STS is not treated as failing persistently.
      */
     private int stsFailures;
     private StsCallResult lastStsCall;
     private boolean calledSts;
+    /**
+     * This attempt's STS call failed before a request left (connection refused, unknown host, no route, no region, an
+     * STS client that cannot be built): STS counted nothing, but the failure persists like an unreachable STS, so it
+     * is backed off as an STS failure, not at the local ceiling.
+     */
+    private boolean stsNotReached;
     /** Why this attempt's credential resolution failed, as diagnosed; {@code null} when it did not fail. */
     private CredentialFailure resolutionFailure;
 
@@ -333,6 +340,7 @@ public final class IdentityVerifier implements AutoCloseable {
         long startNanos = System.nanoTime();
         lastStsCall = null;
         calledSts = false;
+        stsNotReached = false;
         resolutionFailure = null;
         Next next;
         try {
@@ -611,6 +619,8 @@ public final class IdentityVerifier implements AutoCloseable {
             calledSts = true;
             lastStsCall = answer.callResult();
             stsCallCount.incrementAndGet();
+        } else if (answer.failure().isPresent()) {
+            stsNotReached = true;
         }
         if (answer.arn().isPresent()) {
             return judge(previous, b, resolved, answer.arn().get(), now, notInjected);
@@ -741,8 +751,10 @@ public final class IdentityVerifier implements AutoCloseable {
     }
 
     /**
-     * The wait before the next attempt while not verified: capped at {@code backoff.max} when this attempt sent,
-     * or may have sent, a request to STS, else at the local cap. Sent: its own {@code GetCallerIdentity}, or the
+     * The wait before the next attempt while not verified: capped at {@code backoff.max} (and escalating towards
+     * {@code backoff.persistent-max}) when this attempt sent, may have sent, or failed to reach STS with a request,
+     * else at the local cap. Failed to reach: its {@code GetCallerIdentity} found no connection or no region (nothing
+     * counted, but retrying every second would not heal it). Sent: its own {@code GetCallerIdentity}, or the
      * SDK chain's {@code AssumeRoleWithWebIdentity} under IRSA. May have sent: credential resolution failed in a
      * provider that can call STS itself, i.e. the application's own provider (an {@code StsAssumeRoleCredentialsProvider},
      * say) or the default chain without Pod Identity environment (a profile with {@code role_arn}). Only the
@@ -752,9 +764,9 @@ public final class IdentityVerifier implements AutoCloseable {
     private Duration backoffDelay() {
         boolean podIdentityChain = !credentials.applicationProvided()
                 && environment.injection() == CredentialInjection.POD_IDENTITY;
-        boolean sentToSts = calledSts || environment.irsaPresent()
+        boolean stsBackoff = calledSts || stsNotReached || environment.irsaPresent()
                 || (resolutionFailure != null && !podIdentityChain && resolutionFailure.mayHaveCalledSts());
-        if (!sentToSts) {
+        if (!stsBackoff) {
             return backoff.delay(consecutiveFailures++, localBackoffCap);
         }
         consecutiveFailures++;

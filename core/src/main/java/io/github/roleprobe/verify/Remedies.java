@@ -21,14 +21,15 @@ final class Remedies {
             + " Identity association or IRSA annotation exists: a container restart keeps the same environment.";
     static final String STS_UNAVAILABLE = "Check network access to the regional STS endpoint; role-probe retries with"
             + " backoff.";
-    static final String NO_ROLE = "Set " + RoleProbeConfig.ROLE_ARNS + "=arn:aws:iam::111122223333:role/orders (or use"
-            + " IRSA, whose AWS_ROLE_ARN is then expected).";
+    static final String NO_ROLE = "Set " + RoleProbeConfig.ROLE_ARNS + "=arn:aws:iam::111122223333:role/orders (the"
+            + " environment variable ROLE_PROBE_ROLE_ARNS; or use IRSA, whose AWS_ROLE_ARN is then expected).";
     static final String MISCONFIGURED = "Correct the configuration named in the reason.";
     static final String CLOCK_SKEW = "Synchronise the node's clock with AWS time (chrony with the Amazon Time Sync"
             + " Service, 169.254.169.123, as EKS-optimised AMIs configure it); STS refuses requests signed more than"
             + " 15 minutes off. role-probe retries with backoff.";
     static final String NO_REGION = "Set " + RoleProbeConfig.REGION + " (for example " + RoleProbeConfig.REGION
-            + "=eu-west-1) or the AWS_REGION environment variable to the region of the regional STS endpoint.";
+            + "=eu-west-1; the environment variable ROLE_PROBE_REGION) or the AWS_REGION environment variable to the"
+            + " region of the regional STS endpoint.";
 
     private Remedies() {
     }

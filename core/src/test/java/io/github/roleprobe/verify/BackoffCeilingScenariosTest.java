@@ -110,6 +110,28 @@ class BackoffCeilingScenariosTest {
     }
 
     @Test
+    void anStsEndpointThatRefusesConnectionsBacksOffAsAPersistentStsFailureThoughStsCountsNothing() throws Exception {
+        // A bound port nothing listens on: connecting to it is refused (no port race: the port stays bound).
+        try (java.net.Socket reserved = new java.net.Socket()) {
+            reserved.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
+            start(EksPodSimulator.builder().podIdentity(ORDERS).imds(ImdsMode.ABSENT),
+                    defaults().stsEndpoint("http://127.0.0.1:" + reserved.getLocalPort()).build());
+
+            List<Duration> waits = runAttempts(14);
+
+            // As STS answering 503: up to backoff.max (5 s); after 12 such attempts the ceiling doubles towards
+            // backoff.persistent-max, not the 1 s local ceiling of an attempt that had no STS call to make.
+            assertThat(waits.subList(0, 8)).containsExactly(MS_200, MS_400, MS_800, Duration.ofMillis(1600),
+                    Duration.ofMillis(3200), S_5, S_5, S_5);
+            assertThat(waits.subList(12, 14)).containsExactly(Duration.ofSeconds(10), Duration.ofSeconds(20));
+            assertThat(verifier.snapshot().state()).isEqualTo(VerificationState.STS_UNAVAILABLE);
+            assertThat(verifier.snapshot().reason()).contains("STS call failed");
+            assertThat(verifier.snapshot().stsCalls()).isZero();
+            assertThat(pod.counters().stsRequests()).isZero();
+        }
+    }
+
+    @Test
     void stsAnsweringServiceUnavailableWhileCredentialsResolveBacksOffUpToTheFiveSecondCeiling() {
         start(EksPodSimulator.builder().podIdentity(ORDERS), defaults().build());
         pod.stsDown(true);

@@ -49,7 +49,7 @@ final class ProbeServer {
     static final String MAX_REQUEST_TIME_PROPERTY = "sun.net.httpserver.maxReqTime";
     /** Our value of {@link #MAX_REQUEST_TIME_PROPERTY}, unless it is set already: a probe sends its request at once. */
     static final Duration MAX_REQUEST_TIME = Duration.ofSeconds(5);
-    /** At most this many exchanges at once; a connection beyond them is closed by the JDK server at once. */
+    /** At most this many exchanges on the pool at once; beyond them, on the server's dispatcher thread. */
     static final int MAX_EXCHANGES = 8;
 
     private final HttpServer server;
@@ -89,7 +89,8 @@ final class ProbeServer {
      * The exchanges' threads. The JDK server reads each request on its executor; without one it reads on its single
      * dispatcher thread, so one connection that sent part of a request (a port scanner, a client that died mid-request)
      * held every other answer, the kubelet's probes included, until that client closed it. Threads are made on demand
-     * (none while idle for a minute), daemon, at most {@link #MAX_EXCHANGES}.
+     * (none while idle for a minute), daemon, at most {@link #MAX_EXCHANGES}; an exchange that finds all of them busy
+     * (or one just finishing its exchange) runs on the dispatcher thread, as without a pool, rather than being refused.
      */
     private static ThreadPoolExecutor exchanges() {
         AtomicInteger n = new AtomicInteger();
@@ -97,7 +98,7 @@ final class ProbeServer {
             Thread t = new Thread(r, "role-probe-http-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
-        });
+        }, new ThreadPoolExecutor.CallerRunsPolicy());
     }
 
     private static void probe(HttpServer server, String path, IdentityVerifier verifier,

@@ -23,8 +23,8 @@ final class ServeCommand extends SidecarCommand {
     /** The line printed once the server listens, followed by {@code host:port}. */
     static final String LISTENING = "role-probe serving /startupz /readyz /livez /details /metrics on ";
 
-    @Option(names = "--port", defaultValue = "9090", converter = PortConverter.class, description = "Port to listen on (default ${DEFAULT-VALUE}; 0: any"
-            + " free port, printed).")
+    @Option(names = "--port", defaultValue = "9090", converter = PortConverter.class,
+            description = "Port to listen on (default ${DEFAULT-VALUE}; 0: any free port, printed).")
     int port;
 
     @Option(names = "--address", defaultValue = "0.0.0.0",
@@ -39,11 +39,11 @@ final class ServeCommand extends SidecarCommand {
             try {
                 port = Integer.parseInt(value.strip());
             } catch (NumberFormatException e) {
-                throw new CommandLine.TypeConversionException("'" + value + "' is not an int");
+                port = -1;
             }
             if (port < 0 || port > 65535) {
-                throw new CommandLine.TypeConversionException("'" + value + "' is not a port: 0 to 65535 (0: any free"
-                        + " port). Example: --port=9090");
+                throw new CommandLine.TypeConversionException("'" + value + "' is not a port: a whole number from 0 to"
+                        + " 65535 (0: any free port). Example: --port=9090");
             }
             return port;
         }

@@ -24,7 +24,7 @@ enum Setting {
     BACKOFF_MAX(RoleProbeConfig.BACKOFF_MAX, "DURATION",
             "Largest retry delay ceiling after an attempt that sent a request to STS (default 5s)."),
     BACKOFF_LOCAL_MAX(RoleProbeConfig.BACKOFF_LOCAL_MAX, "DURATION",
-            "Largest retry delay ceiling after an attempt that sent no request to STS (default 1s)."),
+            "Largest retry delay ceiling after an attempt that had no request to send to STS (default 1s)."),
     BACKOFF_PERSISTENT_MAX(RoleProbeConfig.BACKOFF_PERSISTENT_MAX, "DURATION",
             "Largest retry delay ceiling for persistent failures that send requests to STS (default 5m)."),
     REFRESH_INTERVAL(RoleProbeConfig.REFRESH_INTERVAL, "DURATION",

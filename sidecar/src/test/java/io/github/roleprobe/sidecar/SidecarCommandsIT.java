@@ -145,11 +145,14 @@ class SidecarCommandsIT {
     }
 
     /**
-     * The command exited while its one STS request was still unanswered, without closing the verifier first (which
-     * waits 5 s for the running attempt and then logs that its thread did not stop).
+     * The command exited while its attempt was still running (its STS request, if sent, unanswered: STS holds it for
+     * an hour), without closing the verifier first, which waits 5 s for the running attempt and then logs that its
+     * thread did not stop (within 5 s the attempt has sent its request, which STS holds).
      */
     private static void assertExitedWithTheAttemptStillRunning(EksPodSimulator sim, SidecarProcess p) {
-        assertThat(sim.counters().stsGetCallerIdentityCalls()).as("the attempt's request, held by STS").isEqualTo(1);
+        // at most its one request: on a loaded machine the attempt may still be building the STS client at the timeout
+        assertThat(sim.counters().stsGetCallerIdentityCalls()).as("the attempt's request, held by STS")
+                .isLessThanOrEqualTo(1);
         assertThat(p.stderr()).doesNotContain("did not stop");
     }
 
@@ -246,8 +249,8 @@ class SidecarCommandsIT {
         assertThat(p.exitCode()).isEqualTo(15);
         WaitOutcome o = WaitOutcome.of(p, 2000, "MISCONFIGURED");
         assertThat(o.reason()).contains("role-probe.role-arns");
-        assertThat(o.remedy()).isEqualTo("Set role-probe.role-arns=arn:aws:iam::111122223333:role/orders (or use IRSA,"
-                + " whose AWS_ROLE_ARN is then expected).");
+        assertThat(o.remedy()).isEqualTo("Set role-probe.role-arns=arn:aws:iam::111122223333:role/orders (the"
+                + " environment variable ROLE_PROBE_ROLE_ARNS; or use IRSA, whose AWS_ROLE_ARN is then expected).");
         o.assertLoggedByTheVerifier(p);
         assertThat(sim.counters().stsGetCallerIdentityCalls()).as("nothing to verify against").isZero();
     }

@@ -74,13 +74,13 @@ class SidecarSettingsTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "serve --port abc|Invalid value for option '--port': 'abc' is not an int",
+        "serve --port abc|Invalid value for option '--port': 'abc' is not a port: a whole number from 0 to 65535 (0: any free port). Example: --port=9090",
         "wait --timeout 5x|Invalid value for option '--timeout': '5x' is not a duration",
         "check --timeout 0s|Invalid value for option '--timeout': '0s' is not a positive duration",
         "wait --timeout 200000d|Invalid value for option '--timeout': '200000d' is too long: at most 106751d. Example: --timeout=120s",
         "check --timeout 106752d|Invalid value for option '--timeout': '106752d' is too long: at most 106751d.",
-        "serve --port 70000|Invalid value for option '--port': '70000' is not a port: 0 to 65535 (0: any free port). Example: --port=9090",
-        "serve --port -1|Invalid value for option '--port': '-1' is not a port: 0 to 65535",
+        "serve --port 70000|Invalid value for option '--port': '70000' is not a port: a whole number from 0 to 65535 (0: any free port). Example: --port=9090",
+        "serve --port -1|Invalid value for option '--port': '-1' is not a port: a whole number from 0 to 65535",
         "check --no-such-flag|Unknown option: '--no-such-flag'",
         "check --region|Missing required parameter for option '--region'",
         "frobnicate|Unmatched argument at index 0: 'frobnicate'",

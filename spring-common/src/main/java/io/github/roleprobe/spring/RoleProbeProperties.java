@@ -20,7 +20,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *   sts-endpoint: https://sts.eu-west-1.amazonaws.com
  *   backoff:
  *     initial: 200ms
- *     local-max: 1s                # after an attempt that sent no request to STS
+ *     local-max: 1s                # after an attempt that had no request to send to STS
  *     max: 5s                      # after an attempt that did
  *     persistent-max: 5m           # failures that send to STS and persist
  *   refresh-interval: 1m
@@ -242,7 +242,7 @@ public class RoleProbeProperties {
         private Duration max = RoleProbeConfig.DEFAULT_BACKOFF_MAX;
 
         /**
-         * Largest retry delay while not verified, after an attempt that sent no request to STS (the node role's key
+         * Largest retry delay while not verified, after an attempt that had no request to send to STS (the node role's key
          * whose identity is already known, or no credentials yet from the SDK default chain in a Pod Identity pod;
          * a failed resolution in the application's own provider counts as a request to STS, as that provider may
          * call STS). The smaller of this and max is used.
@@ -277,7 +277,7 @@ public class RoleProbeProperties {
             this.max = max;
         }
 
-        /** @return the largest retry delay ceiling after an attempt that sent no request to STS, as configured */
+        /** @return the largest retry delay ceiling after an attempt that had no request to send to STS, as configured */
         public Duration getLocalMax() {
             return localMax;
         }

@@ -18,6 +18,7 @@ import picocli.CommandLine.Option;
  * {@code PENDING}, and the command exits then without waiting for that attempt's STS request.
  */
 @Command(name = "check", mixinStandardHelpOptions = true,
+        footer = {"", ExitCodes.HELP},
         description = "One verification attempt: print the result as JSON and exit with the state's code.")
 final class CheckCommand extends SidecarCommand {
 

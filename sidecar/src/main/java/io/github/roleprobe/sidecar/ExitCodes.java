@@ -27,6 +27,11 @@ final class ExitCodes {
     /** {@code MISCONFIGURED}. */
     static final int MISCONFIGURED = 15;
 
+    /** The list for {@code --help} (the top-level command, {@code wait} and {@code check}). */
+    static final String HELP = "Exit codes of wait and check: 0 VERIFIED, 2 bad flags or environment values, 10 PENDING,"
+            + " 11 WRONG_IDENTITY, 12 NO_CREDENTIALS, 13 NOT_INJECTED, 14 STS_UNAVAILABLE, 15 MISCONFIGURED,"
+            + " 1 unexpected failure.";
+
     private ExitCodes() {
     }
 

@@ -1,5 +1,7 @@
 package io.github.roleprobe.sidecar;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -21,9 +23,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "role-probe", mixinStandardHelpOptions = true, version = "role-probe sidecar 0.1.0-SNAPSHOT",
         description = "Holds a pod's startup and readiness until STS confirms its AWS identity (role-probe sidecar).",
-        footer = {"", "Exit codes of wait and check: 0 VERIFIED, 2 bad flags or environment values, 10 PENDING,"
-                + " 11 WRONG_IDENTITY, 12 NO_CREDENTIALS, 13 NOT_INJECTED, 14 STS_UNAVAILABLE, 15 MISCONFIGURED,"
-                + " 1 unexpected failure."})
+        footer = {"", ExitCodes.HELP})
 public final class RoleProbeSidecar implements Runnable {
 
     private final CommandLine.Model.CommandSpec[] spec = new CommandLine.Model.CommandSpec[1];
@@ -38,6 +38,11 @@ public final class RoleProbeSidecar implements Runnable {
      * @param args the command line, see {@code role-probe --help}
      */
     public static void main(String[] args) {
+        // UTF-8 whatever the locale (JSON is UTF-8, RFC 8259; a masked key id has an ellipsis): under LANG=C the JDK
+        // writes the platform's ASCII and turns it into '?'. Set before the first log line (slf4j-simple writes to
+        // System.err).
+        System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8));
         System.exit(run(args, System.getenv(), System.out, System.err));
     }
 

@@ -20,6 +20,7 @@ import picocli.CommandLine.Option;
  * verifier; the JVM exits with 143 at once.
  */
 @Command(name = "wait", mixinStandardHelpOptions = true,
+        footer = {"", ExitCodes.HELP},
         description = "Exit 0 once the identity is verified; after --timeout exit with the state's code.")
 final class WaitCommand extends SidecarCommand {
 

@@ -92,6 +92,17 @@ class SidecarCommandsIT {
     }
 
     @Test
+    void checkPrintsUtf8WhateverTheLocale() throws Exception {
+        EksPodSimulator sim = sim(EksPodSimulator.builder().podIdentity(ROLE));
+        Map<String, String> env = new java.util.HashMap<>(EXPECT_ORDERS);
+        env.putAll(Map.of("LANG", "C", "LC_ALL", "C"));
+        SidecarProcess p = run(sim, env, "check");
+        assertThat(p.exitCode()).isEqualTo(0);
+        // the masked key id's ellipsis (U+2026), not the '?' of the C locale's ASCII; stdout is read as UTF-8
+        assertThat(p.stdout()).containsPattern("\"accessKeyId\":\"[A-Z]{4}\u2026[A-Z0-9]{4}\"");
+    }
+
+    @Test
     void checkNodeRoleIsWrongIdentity11() throws Exception {
         EksPodSimulator sim = sim(EksPodSimulator.builder().podIdentity(ROLE)
                 .associationConsistentAfter(Duration.ofHours(1)));

@@ -101,4 +101,14 @@ class SidecarSettingsTest {
         assertThat(s.environmentVariable()).isEqualTo(variable);
         assertThat(run(Map.of(), "check", "--help").out().replaceAll("\\s+", " ")).contains(s.flag() + "=", "Env: " + variable + ".");
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"wait", "check"})
+    void theHelpOfWaitAndCheckListsTheirExitCodes(String command) {
+        Run r = run(Map.of(), command, "--help");
+        assertThat(r.code()).isZero();
+        assertThat(r.out().replaceAll("\\s+", " ")).contains("Exit codes of wait and check: 0 VERIFIED, 2 bad flags or"
+                + " environment values, 10 PENDING, 11 WRONG_IDENTITY, 12 NO_CREDENTIALS, 13 NOT_INJECTED, 14"
+                + " STS_UNAVAILABLE, 15 MISCONFIGURED, 1 unexpected failure.");
+    }
 }

@@ -17,9 +17,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
- * The sidecar's HTTP endpoints, on the JDK's {@link HttpServer}, each exchange on a small pool of threads made on
- * demand (a client that sends part of a request holds one of them, never the others' answers, and for at most
- * {@link #MAX_REQUEST_TIME}). Every answer is read from the verifier's latest snapshot: a probe never resolves
+ * The sidecar's HTTP endpoints, on the JDK's {@link HttpServer}, each exchange on a pool of threads made on demand
+ * (a client that sends part of a request holds one of them for at most {@link #MAX_REQUEST_TIME}, and up to
+ * {@link #MAX_EXCHANGES} such clients at once hold none of the others' answers). Every answer is read from the verifier's latest snapshot: a probe never resolves
  * credentials, never calls STS, never waits.
  *
  * <ul>
@@ -49,8 +49,14 @@ final class ProbeServer {
     static final String MAX_REQUEST_TIME_PROPERTY = "sun.net.httpserver.maxReqTime";
     /** Our value of {@link #MAX_REQUEST_TIME_PROPERTY}, unless it is set already: a probe sends its request at once. */
     static final Duration MAX_REQUEST_TIME = Duration.ofSeconds(5);
-    /** At most this many exchanges on the pool at once; beyond them, on the server's dispatcher thread. */
-    static final int MAX_EXCHANGES = 8;
+    /**
+     * At most this many exchanges on the pool at once (threads are made only while that many are in progress);
+     * beyond them, on the server's dispatcher thread, where a partial request holds the other answers for up to
+     * {@link #MAX_REQUEST_TIME}.
+     */
+    static final int MAX_EXCHANGES = 32;
+    /** Connections the kernel queues before the server accepts them (the JDK's default, 50, varies by platform). */
+    static final int BACKLOG = 128;
 
     private final HttpServer server;
 
@@ -72,7 +78,7 @@ final class ProbeServer {
         if (System.getProperty(MAX_REQUEST_TIME_PROPERTY) == null) {
             System.setProperty(MAX_REQUEST_TIME_PROPERTY, Long.toString(MAX_REQUEST_TIME.toSeconds()));
         }
-        HttpServer server = HttpServer.create(address, 16);
+        HttpServer server = HttpServer.create(address, BACKLOG);
         server.setExecutor(exchanges());
         probe(server, "/startupz", verifier, s -> s.firstVerified().isPresent());
         probe(server, "/readyz", verifier, VerificationSnapshot::ready);

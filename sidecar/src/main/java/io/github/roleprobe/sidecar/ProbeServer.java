@@ -19,7 +19,8 @@ import java.util.function.Function;
 /**
  * The sidecar's HTTP endpoints, on the JDK's {@link HttpServer}, each exchange on a pool of threads made on demand
  * (a client that sends part of a request holds one of them for at most {@link #MAX_REQUEST_TIME}, and up to
- * {@link #MAX_EXCHANGES} such clients at once hold none of the others' answers). Every answer is read from the verifier's latest snapshot: a probe never resolves
+ * {@link #MAX_EXCHANGES} − 1 such clients at once, one thread being left for the others, hold none of the others'
+ * answers; SidecarCommandsIT). Every answer is read from the verifier's latest snapshot: a probe never resolves
  * credentials, never calls STS, never waits.
  *
  * <ul>
